@@ -1,0 +1,260 @@
+package activities
+
+import (
+	"context"
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"sync/atomic"
+	"time"
+
+	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/temporal"
+
+	"lessonexport/failure"
+	"lessonexport/formats"
+	"lessonexport/lesson"
+	"lessonexport/lessonstore"
+	"lessonexport/storage"
+)
+
+// FileStore is the storage the activities write documents to.
+type FileStore interface {
+	Save(ctx context.Context, key string, r io.Reader) (storage.Info, error)
+	Move(ctx context.Context, from, to string) error
+	Stat(key string) (storage.Info, error)
+	Delete(key string) error
+}
+
+// Activities holds the dependencies of the export activities. Register a
+// *Activities with a worker; its exported methods are the activities.
+type Activities struct {
+	Lessons lessonstore.Store
+	Files   FileStore
+	// HeartbeatInterval is how often a running generation reports that it
+	// is alive. Zero means every two seconds.
+	HeartbeatInterval time.Duration
+}
+
+// LoadInput names the lesson an export is of.
+type LoadInput struct {
+	UserID   string
+	LessonID string
+	Format   string
+}
+
+// LessonRef identifies a loaded, valid lesson: small enough for workflow
+// history, unlike the plan itself.
+type LessonRef struct {
+	LessonID string
+	Revision int
+	Title    string
+	Level    string
+	// Format is the canonical name of the export format.
+	Format string
+}
+
+// GenerateInput asks for one document.
+type GenerateInput struct {
+	ExportID string
+	UserID   string
+	Lesson   LessonRef
+}
+
+// StagedFile is a generated document waiting in storage to be published.
+type StagedFile struct {
+	Key    string
+	Size   int64
+	SHA256 string
+}
+
+// StoreInput asks for a staged document to be published.
+type StoreInput struct {
+	ExportID string
+	Lesson   LessonRef
+	Staged   StagedFile
+}
+
+// StoredFile is a published document: the claim check the workflow returns
+// instead of the document's bytes.
+type StoredFile struct {
+	Key      string
+	FileName string
+	Size     int64
+	SHA256   string
+}
+
+// GenerateProgress is what the generate activity reports in its heartbeats.
+type GenerateProgress struct {
+	Stage string
+	Bytes int64
+}
+
+// LoadLesson checks that the lesson exists, belongs to the user and is a
+// valid plan, and that the format is known. Its failures are validation
+// failures, which Temporal does not retry.
+func (a *Activities) LoadLesson(ctx context.Context, in LoadInput) (LessonRef, error) {
+	f, err := formats.Parse(in.Format)
+	if err != nil {
+		return LessonRef{}, failure.NewError(failure.Validation, err.Error(), nil)
+	}
+	l, err := a.lesson(ctx, in.UserID, in.LessonID)
+	if err != nil {
+		return LessonRef{}, err
+	}
+	return LessonRef{
+		LessonID: l.ID,
+		Revision: l.Revision,
+		Title:    l.Plan.Title,
+		Level:    l.Plan.Level,
+		Format:   string(f),
+	}, nil
+}
+
+// GenerateDocument renders the lesson and writes the document to a staging
+// key derived from the export ID, heartbeating as it goes. Cancelling the
+// activity stops the generation and leaves no file behind.
+func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (StagedFile, error) {
+	f, err := formats.Parse(in.Lesson.Format)
+	if err != nil {
+		return StagedFile{}, failure.NewError(failure.Validation, err.Error(), nil)
+	}
+	l, err := a.lesson(ctx, in.UserID, in.Lesson.LessonID)
+	if err != nil {
+		return StagedFile{}, err
+	}
+
+	ctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	var written atomic.Int64
+	go a.heartbeat(ctx, &written)
+
+	key := StagingKey(in.ExportID, f)
+	pr, pw := io.Pipe()
+	genErr := make(chan error, 1)
+	go func() {
+		err := formats.Write(ctx, &countingWriter{w: pw, n: &written}, f, l.Plan)
+		pw.CloseWithError(err)
+		genErr <- err
+	}()
+	info, saveErr := a.Files.Save(ctx, key, pr)
+	pr.CloseWithError(errors.New("storage stopped reading"))
+	gerr := <-genErr
+
+	switch {
+	case ctx.Err() != nil:
+		// Cancelled or timed out: the activity's own context says which.
+		return StagedFile{}, ctx.Err()
+	case gerr != nil && errors.Is(gerr, formats.ErrGeneration):
+		return StagedFile{}, failure.NewError(failure.Generation, "the document could not be generated", gerr)
+	case saveErr != nil && errors.Is(saveErr, storage.ErrTooLarge):
+		return StagedFile{}, temporal.NewNonRetryableApplicationError(
+			"the document is larger than storage allows", string(failure.Storage), saveErr)
+	case saveErr != nil:
+		return StagedFile{}, failure.NewError(failure.Storage, "the document could not be stored", saveErr)
+	case gerr != nil:
+		return StagedFile{}, failure.NewError(failure.Storage, "the document could not be stored", gerr)
+	}
+	return StagedFile{Key: key, Size: info.Size, SHA256: info.SHA256}, nil
+}
+
+// StoreDocument publishes a staged document under its final key. Run again
+// after it succeeded, it finds the published file and reports it again.
+func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFile, error) {
+	f, err := formats.Parse(in.Lesson.Format)
+	if err != nil {
+		return StoredFile{}, failure.NewError(failure.Validation, err.Error(), nil)
+	}
+	key := FinalKey(in.ExportID, in.Lesson.Title, in.Lesson.Level, f)
+	out := StoredFile{
+		Key:      key,
+		FileName: storage.FileName(in.Lesson.Title, in.Lesson.Level, "", f.Extension()),
+		Size:     in.Staged.Size,
+		SHA256:   in.Staged.SHA256,
+	}
+	err = a.Files.Move(ctx, in.Staged.Key, key)
+	if errors.Is(err, storage.ErrNotFound) {
+		// A retry after a move that succeeded but whose result was lost.
+		info, statErr := a.Files.Stat(key)
+		if statErr == nil && info.Size == in.Staged.Size {
+			return out, nil
+		}
+		return StoredFile{}, failure.NewError(failure.Storage, "the generated document is gone", err)
+	}
+	if err != nil {
+		return StoredFile{}, failure.NewError(failure.Storage, "the document could not be stored", err)
+	}
+	return out, nil
+}
+
+// DiscardDocument removes a staged document of a failed or cancelled
+// export. A file that is already gone is no error.
+func (a *Activities) DiscardDocument(ctx context.Context, key string) error {
+	if err := a.Files.Delete(key); err != nil && !errors.Is(err, storage.ErrNotFound) {
+		return failure.NewError(failure.Storage, "the staged document could not be removed", err)
+	}
+	return nil
+}
+
+// StagingKey is where the document of an export is generated.
+func StagingKey(exportID string, f formats.Format) string {
+	return "staging/" + exportID + f.Extension()
+}
+
+// FinalKey is where the document of an export is published: under its
+// format, named after the lesson, with a short ID derived from the export ID
+// so that a retried activity writes the same key.
+func FinalKey(exportID, title, level string, f formats.Format) string {
+	sum := sha256.Sum256([]byte(exportID))
+	id := hex.EncodeToString(sum[:4])
+	return string(f) + "/" + storage.FileName(title, level, id, f.Extension())
+}
+
+func (a *Activities) lesson(ctx context.Context, user, id string) (*lessonstore.Lesson, error) {
+	l, err := a.Lessons.Get(ctx, user, id)
+	if errors.Is(err, lessonstore.ErrNotFound) {
+		return nil, failure.NewError(failure.Validation, fmt.Sprintf("lesson %q not found", id), nil)
+	}
+	if err != nil {
+		return nil, failure.NewError(failure.Storage, "the lesson could not be read", err)
+	}
+	if err := l.Plan.Validate(); err != nil {
+		var verr *lesson.ValidationError
+		if errors.As(err, &verr) {
+			return nil, failure.NewError(failure.Validation, "the lesson plan is invalid: "+err.Error(), nil)
+		}
+		return nil, failure.NewError(failure.Validation, err.Error(), nil)
+	}
+	return l, nil
+}
+
+func (a *Activities) heartbeat(ctx context.Context, written *atomic.Int64) {
+	every := a.HeartbeatInterval
+	if every <= 0 {
+		every = 2 * time.Second
+	}
+	t := time.NewTicker(every)
+	defer t.Stop()
+	activity.RecordHeartbeat(ctx, GenerateProgress{Stage: "generating"})
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+			activity.RecordHeartbeat(ctx, GenerateProgress{Stage: "generating", Bytes: written.Load()})
+		}
+	}
+}
+
+type countingWriter struct {
+	w io.Writer
+	n *atomic.Int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n.Add(int64(n))
+	return n, err
+}

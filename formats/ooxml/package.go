@@ -1,0 +1,214 @@
+package ooxml
+
+import (
+	"archive/zip"
+	"bufio"
+	"errors"
+	"fmt"
+	"io"
+	"strconv"
+	"strings"
+	"time"
+)
+
+// Content types of the parts both writers emit.
+const (
+	TypeRels = "application/vnd.openxmlformats-package.relationships+xml"
+	TypeCore = "application/vnd.openxmlformats-package.core-properties+xml"
+	TypeApp  = "application/vnd.openxmlformats-officedocument.extended-properties+xml"
+)
+
+// Relationship types of the parts both writers emit.
+const (
+	RelOfficeDocument = "http://schemas.openxmlformats.org/officeDocument/2006/" +
+		"relationships/officeDocument"
+	RelCore = "http://schemas.openxmlformats.org/package/2006/relationships/" +
+		"metadata/core-properties"
+	RelApp = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/" +
+		"extended-properties"
+	RelHyperlink = "http://schemas.openxmlformats.org/officeDocument/2006/" +
+		"relationships/hyperlink"
+	RelTheme = "http://schemas.openxmlformats.org/officeDocument/2006/relationships/theme"
+)
+
+// Header is the XML declaration every part starts with.
+const Header = `<?xml version="1.0" encoding="UTF-8" standalone="yes"?>` + "\n"
+
+// epoch is the zip time used when a document has no creation time; zip
+// cannot store earlier times.
+var epoch = time.Date(1980, 1, 1, 0, 0, 0, 0, time.UTC)
+
+// Package writes an OPC package (a zip of XML parts) one part at a time. It
+// records the content type of each part and writes [Content_Types].xml when
+// it is closed.
+type Package struct {
+	zw        *zip.Writer
+	modified  time.Time
+	part      *Part
+	overrides []string
+	names     map[string]bool
+	closed    bool
+}
+
+// NewPackage returns a Package writing to w whose zip entries all carry the
+// time modified, so that equal input gives equal bytes.
+func NewPackage(w io.Writer, modified time.Time) *Package {
+	if modified.Before(epoch) {
+		modified = epoch
+	}
+	return &Package{
+		zw:       zip.NewWriter(w),
+		modified: modified.UTC(),
+		names:    map[string]bool{},
+	}
+}
+
+// Part is one zip entry being written. Writes are buffered and their errors
+// kept until the part is finished; a Part is finished when the next one is
+// created or the package is closed.
+type Part struct {
+	*bufio.Writer
+}
+
+// Text writes s as escaped XML character data.
+func (p *Part) Text(s string) { _, _ = p.WriteString(Escape(s)) }
+
+// Printf writes formatted raw XML. Arguments are not escaped.
+func (p *Part) Printf(format string, args ...any) { _, _ = fmt.Fprintf(p, format, args...) }
+
+// Create finishes the current part and starts the part name (without a
+// leading slash) of the given content type. An empty contentType means the
+// part's extension has a default content type.
+func (p *Package) Create(name, contentType string) (*Part, error) {
+	if p.closed {
+		return nil, errors.New("create part: package is closed")
+	}
+	if err := p.finish(); err != nil {
+		return nil, err
+	}
+	if p.names[name] {
+		return nil, fmt.Errorf("create part %s: duplicate name", name)
+	}
+	p.names[name] = true
+	w, err := p.zw.CreateHeader(&zip.FileHeader{
+		Name:     name,
+		Method:   zip.Deflate,
+		Modified: p.modified,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("create part %s: %w", name, err)
+	}
+	if contentType != "" {
+		p.overrides = append(p.overrides, "/"+name, contentType)
+	}
+	p.part = &Part{bufio.NewWriterSize(w, 32<<10)}
+	return p.part, nil
+}
+
+// Has reports whether the part name has been created.
+func (p *Package) Has(name string) bool { return p.names[name] }
+
+func (p *Package) finish() error {
+	if p.part == nil {
+		return nil
+	}
+	err := p.part.Flush()
+	p.part = nil
+	if err != nil {
+		return fmt.Errorf("write part: %w", err)
+	}
+	return nil
+}
+
+// WritePart creates the part name and writes body to it after the XML
+// declaration.
+func (p *Package) WritePart(name, contentType, body string) error {
+	w, err := p.Create(name, contentType)
+	if err != nil {
+		return err
+	}
+	_, _ = w.WriteString(Header)
+	_, _ = w.WriteString(body)
+	return p.finish()
+}
+
+// Close finishes the current part, writes [Content_Types].xml with a
+// default type for .rels and .xml parts and an override for every part
+// created with a content type, and closes the zip.
+func (p *Package) Close() error {
+	if p.closed {
+		return errors.New("close package: already closed")
+	}
+	if err := p.finish(); err != nil {
+		return err
+	}
+	var b strings.Builder
+	b.WriteString(`<Types xmlns="http://schemas.openxmlformats.org/package/2006/content-types">`)
+	b.WriteString(`<Default Extension="rels" ContentType="` + TypeRels + `"/>`)
+	b.WriteString(`<Default Extension="xml" ContentType="application/xml"/>`)
+	for i := 0; i < len(p.overrides); i += 2 {
+		b.WriteString(`<Override PartName="` + Escape(p.overrides[i]) +
+			`" ContentType="` + Escape(p.overrides[i+1]) + `"/>`)
+	}
+	b.WriteString(`</Types>`)
+	if err := p.WritePart("[Content_Types].xml", "", b.String()); err != nil {
+		return err
+	}
+	p.closed = true
+	if err := p.zw.Close(); err != nil {
+		return fmt.Errorf("close package: %w", err)
+	}
+	return nil
+}
+
+// Rels is the relationships of one part, numbered rId1, rId2, ... in the
+// order they are added.
+type Rels struct {
+	list []rel
+}
+
+type rel struct {
+	typ, target string
+	external    bool
+}
+
+// Add adds a relationship and returns its id. Internal targets are relative
+// to the source part's folder.
+func (r *Rels) Add(typ, target string, external bool) string {
+	r.list = append(r.list, rel{typ, target, external})
+	return "rId" + strconv.Itoa(len(r.list))
+}
+
+// Len returns the number of relationships.
+func (r *Rels) Len() int { return len(r.list) }
+
+// XML returns the relationships part.
+func (r *Rels) XML() string {
+	var b strings.Builder
+	b.WriteString(`<Relationships xmlns="http://schemas.openxmlformats.org/package/2006/` +
+		`relationships">`)
+	for i, x := range r.list {
+		b.WriteString(`<Relationship Id="rId` + strconv.Itoa(i+1) + `" Type="` +
+			Escape(x.typ) + `" Target="` + Escape(x.target) + `"`)
+		if x.external {
+			b.WriteString(` TargetMode="External"`)
+		}
+		b.WriteString(`/>`)
+	}
+	b.WriteString(`</Relationships>`)
+	return b.String()
+}
+
+// RelsName returns the name of the relationships part of the part name.
+func RelsName(name string) string {
+	dir, file := "", name
+	if i := strings.LastIndexByte(name, '/'); i >= 0 {
+		dir, file = name[:i+1], name[i+1:]
+	}
+	return dir + "_rels/" + file + ".rels"
+}
+
+// WriteRels writes r as the relationships part of the part source.
+func (p *Package) WriteRels(source string, r *Rels) error {
+	return p.WritePart(RelsName(source), "", r.XML())
+}

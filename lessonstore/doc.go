@@ -1,0 +1,3 @@
+// Package lessonstore keeps teachers' lesson plans in a database, each owned
+// by one user, behind an interface that other databases can implement.
+package lessonstore

@@ -1,0 +1,269 @@
+package web
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/labstack/echo/v4"
+
+	"lessonexport/exports"
+	"lessonexport/formats"
+	"lessonexport/lessonstore"
+	"lessonexport/storage"
+)
+
+type createExportBody struct {
+	LessonID   string `json:"lesson_id"`
+	Format     string `json:"format"`
+	TemplateID string `json:"template_id"`
+	Options    *struct {
+		TemplateVariables map[string]any `json:"template_variables"`
+	} `json:"options"`
+}
+
+func (s *Server) createExport(c echo.Context) error {
+	var body createExportBody
+	dec := json.NewDecoder(c.Request().Body)
+	if err := dec.Decode(&body); err != nil {
+		var maxBytes *http.MaxBytesError
+		if errors.As(err, &maxBytes) {
+			return err
+		}
+		return apiError(http.StatusBadRequest, "bad_request", "the body must be a JSON object: "+err.Error())
+	}
+	var details []Detail
+	if strings.TrimSpace(body.LessonID) == "" {
+		details = append(details, Detail{Path: "/lesson_id", Message: "lesson_id is required"})
+	}
+	f, ferr := formats.Parse(body.Format)
+	if ferr != nil {
+		details = append(details, Detail{Path: "/format",
+			Message: fmt.Sprintf("format %q is not supported; accepted: %s", body.Format, formats.Accepted)})
+	}
+	if body.TemplateID != "" {
+		details = append(details, Detail{Path: "/template_id", Message: "templates are not supported yet"})
+	}
+	if len(details) > 0 {
+		e := apiError(http.StatusBadRequest, "bad_request", details[0].Message)
+		e.Details = details
+		return e
+	}
+	user := userOf(c)
+	ctx := c.Request().Context()
+	if _, err := s.opts.Lessons.Get(ctx, user, body.LessonID); err != nil {
+		return lessonError(err)
+	}
+	key := c.Request().Header.Get("Idempotency-Key")
+	if len(key) > 200 {
+		return apiError(http.StatusBadRequest, "bad_request", "the Idempotency-Key header is too long")
+	}
+	e, err := s.opts.Exports.Create(ctx, exports.CreateRequest{
+		UserID: user, LessonID: body.LessonID, Format: string(f), IdempotencyKey: key,
+	})
+	if err != nil {
+		return exportError(err)
+	}
+	s.logger(c).Info("export requested", "event", "export_requested",
+		"task_id", e.ID, "lesson_id", e.LessonID, "format", e.Format)
+	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/exports/"+e.ID)
+	return c.JSON(http.StatusAccepted, e)
+}
+
+func (s *Server) getExport(c echo.Context) error {
+	e, err := s.opts.Exports.Get(c.Request().Context(), userOf(c), c.Param("id"))
+	if err != nil {
+		return exportError(err)
+	}
+	return c.JSON(http.StatusOK, e)
+}
+
+func (s *Server) listExports(c echo.Context) error {
+	size := 20
+	if v := c.QueryParam("page_size"); v != "" {
+		n, err := strconv.Atoi(v)
+		if err != nil || n < 1 || n > 100 {
+			return apiError(http.StatusBadRequest, "bad_request", "page_size must be between 1 and 100")
+		}
+		size = n
+	}
+	page, err := s.opts.Exports.List(c.Request().Context(), userOf(c), size, c.QueryParam("page_token"))
+	if err != nil {
+		return exportError(err)
+	}
+	return c.JSON(http.StatusOK, page)
+}
+
+func (s *Server) cancelExport(c echo.Context) error {
+	e, err := s.opts.Exports.Cancel(c.Request().Context(), userOf(c), c.Param("id"))
+	if err != nil {
+		return exportError(err)
+	}
+	return c.JSON(http.StatusAccepted, e)
+}
+
+func (s *Server) retryExport(c echo.Context) error {
+	e, err := s.opts.Exports.Retry(c.Request().Context(), userOf(c), c.Param("id"))
+	if err != nil {
+		return exportError(err)
+	}
+	return c.JSON(http.StatusAccepted, e)
+}
+
+func (s *Server) downloadExport(c echo.Context) error {
+	e, err := s.opts.Exports.Get(c.Request().Context(), userOf(c), c.Param("id"))
+	if err != nil {
+		return exportError(err)
+	}
+	if e.Status != exports.StatusCompleted {
+		return apiError(http.StatusConflict, "not_ready", "the export is "+e.Status+", not completed")
+	}
+	f, info, err := s.opts.Files.Open(e.Key)
+	if errors.Is(err, storage.ErrNotFound) {
+		return apiError(http.StatusNotFound, "not_found", "the export's file is gone")
+	}
+	if err != nil {
+		return err
+	}
+	defer f.Close()
+	h := c.Response().Header()
+	h.Set(echo.HeaderContentType, formats.Format(e.Format).ContentType())
+	h.Set(echo.HeaderContentDisposition, ContentDisposition(e.FileName))
+	h.Set("ETag", `"`+e.SHA256+`"`)
+	h.Set("Cache-Control", "private, no-cache")
+	http.ServeContent(c.Response(), c.Request(), "", info.ModTime, f)
+	return nil
+}
+
+// exportEvents streams an export's stages as server-sent events until it
+// finishes or the client goes away.
+func (s *Server) exportEvents(c echo.Context) error {
+	ctx := c.Request().Context()
+	user, id := userOf(c), c.Param("id")
+	e, err := s.opts.Exports.Get(ctx, user, id)
+	if err != nil {
+		return exportError(err)
+	}
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, "text/event-stream")
+	w.Header().Set("Cache-Control", "no-cache")
+	w.WriteHeader(http.StatusOK)
+	last := ""
+	deadline := time.Now().Add(time.Hour)
+	tick := time.NewTicker(250 * time.Millisecond)
+	defer tick.Stop()
+	for {
+		if seen := e.Status + "/" + e.Stage; seen != last {
+			last = seen
+			event := "progress"
+			switch e.Status {
+			case exports.StatusCompleted:
+				event = "completed"
+			case exports.StatusFailed:
+				event = "failed"
+			case exports.StatusCancelled:
+				event = "cancelled"
+			}
+			data, _ := json.Marshal(e)
+			if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", event, data); err != nil {
+				return nil
+			}
+			w.Flush()
+			if event != "progress" {
+				return nil
+			}
+		}
+		select {
+		case <-ctx.Done():
+			return nil
+		case <-tick.C:
+		}
+		if time.Now().After(deadline) {
+			return nil
+		}
+		next, err := s.opts.Exports.Get(ctx, user, id)
+		if err != nil {
+			if ctx.Err() != nil {
+				return nil
+			}
+			continue
+		}
+		e = next
+	}
+}
+
+// streamExport generates the document while it sends it, without a
+// workflow. An error after the first byte aborts the connection, so that
+// the client sees a failure rather than a short file.
+func (s *Server) streamExport(c echo.Context) error {
+	ctx := c.Request().Context()
+	f, err := formats.Parse(c.QueryParam("format"))
+	if err != nil {
+		return apiError(http.StatusBadRequest, "bad_request",
+			fmt.Sprintf("format %q is not supported; accepted: %s", c.QueryParam("format"), formats.Accepted))
+	}
+	if c.QueryParam("template_id") != "" {
+		return apiError(http.StatusBadRequest, "bad_request", "templates are not supported yet")
+	}
+	l, err := s.opts.Lessons.Get(ctx, userOf(c), c.Param("lesson_id"))
+	if err != nil {
+		return lessonError(err)
+	}
+	if err := l.Plan.Validate(); err != nil {
+		return validationError(err)
+	}
+	log := s.logger(c).With("lesson_id", l.ID, "format", string(f))
+	start := time.Now()
+	log.Info("streaming export started", "event", "streaming_export_started")
+
+	w := c.Response()
+	w.Header().Set(echo.HeaderContentType, f.ContentType())
+	w.Header().Set(echo.HeaderContentDisposition,
+		ContentDisposition(storage.FileName(l.Plan.Title, l.Plan.Level, "", f.Extension())))
+	w.Header().Set("Cache-Control", "no-store")
+	cw := &countWriter{w: w}
+	if err := formats.Write(ctx, cw, f, l.Plan); err != nil {
+		log.Error("streaming export failed", "event", "streaming_export_failed",
+			"error_message", err.Error(), "size_bytes", cw.n)
+		if w.Committed {
+			panic(http.ErrAbortHandler)
+		}
+		if ctx.Err() != nil {
+			return nil
+		}
+		return apiError(http.StatusInternalServerError, "generation", "the document could not be generated")
+	}
+	log.Info("streaming export completed", "event", "streaming_export_completed",
+		"size_bytes", cw.n, "duration_seconds", time.Since(start).Seconds())
+	return nil
+}
+
+type countWriter struct {
+	w *echo.Response
+	n int64
+}
+
+func (c *countWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
+}
+
+func exportError(err error) error {
+	switch {
+	case errors.Is(err, exports.ErrNotFound), errors.Is(err, lessonstore.ErrNotFound):
+		return apiError(http.StatusNotFound, "not_found", "export not found")
+	case errors.Is(err, exports.ErrConflict):
+		return apiError(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), exports.ErrConflict.Error()+": "))
+	case errors.Is(err, exports.ErrUnavailable):
+		e := apiError(http.StatusServiceUnavailable, "unavailable",
+			"the export service is unavailable; try again shortly")
+		e.RetryAfter = 5
+		return e
+	}
+	return err
+}
