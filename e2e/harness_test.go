@@ -251,7 +251,7 @@ func checkDocument(t *testing.T, format string, data []byte) string {
 			t.Fatalf("pdf: starts with %q", data[:min(len(data), 8)])
 		}
 		if !bytes.Contains(data[max(0, len(data)-64):], []byte("%%EOF")) {
-			t.Fatal("pdf: no %%EOF at the end")
+			t.Fatalf("pdf: no %s at the end", "%%EOF")
 		}
 		bin, err := exec.LookPath("pdftotext")
 		if err != nil {

@@ -32,6 +32,8 @@ var (
 	ErrNotFound = errors.New("export not found")
 	// ErrConflict: the export is in a state that does not allow the action.
 	ErrConflict = errors.New("export conflict")
+	// ErrBadPageToken: a listing's page token is not one List returned.
+	ErrBadPageToken = errors.New("bad page token")
 	// ErrUnavailable: Temporal cannot be reached.
 	ErrUnavailable = errors.New("temporal unavailable")
 )
@@ -191,7 +193,7 @@ func (s *Service) List(ctx context.Context, user string, pageSize int, token str
 	if token != "" {
 		b, err := base64.RawURLEncoding.DecodeString(token)
 		if err != nil {
-			return nil, fmt.Errorf("%w: bad page token", ErrConflict)
+			return nil, ErrBadPageToken
 		}
 		next = b
 	}

@@ -13,27 +13,23 @@ import (
 
 // splitFrontMatter separates YAML front matter from the Markdown body. The
 // front matter is a first line "---" and everything up to a closing line
-// "---" or "..."; without a closing line the whole source is body. It
-// returns the YAML text and the number of source lines before the body.
-func splitFrontMatter(src []byte) (yamlText []byte, bodyLine int, body []byte, ok bool) {
+// "---" or "..."; without a closing line the whole source is body.
+func splitFrontMatter(src []byte) (yamlText, body []byte, ok bool) {
 	first, rest, found := bytes.Cut(src, []byte{'\n'})
 	if !found || strings.TrimRight(string(first), " \t") != "---" {
-		return nil, 0, src, false
+		return nil, src, false
 	}
 	off := len(first) + 1
-	line := 1
 	for len(rest) > 0 {
 		l, r, _ := bytes.Cut(rest, []byte{'\n'})
-		line++
 		t := strings.TrimRight(string(l), " \t")
 		if t == "---" || t == "..." {
-			yamlText = src[len(first)+1 : off]
-			return yamlText, line, r, true
+			return src[len(first)+1 : off], r, true
 		}
 		off += len(l) + 1
 		rest = r
 	}
-	return nil, 0, src, false
+	return nil, src, false
 }
 
 // frontMatterKeys maps a normalised front matter key to the Plan field it
@@ -172,11 +168,13 @@ func applyFrontMatter(p *Plan, text []byte, lineOff int) []Problem {
 }
 
 // yamlProblem words a YAML syntax error with the line of the file it is on.
+// The YAML parser sometimes names the line where the broken construct began
+// rather than where it broke, hence "near".
 func yamlProblem(err error, lineOff int) Problem {
 	msg := err.Error()
 	if m := yamlLineRe.FindStringSubmatch(msg); m != nil {
 		n, _ := strconv.Atoi(m[1])
-		return Problem{Message: fmt.Sprintf("front matter line %d: invalid YAML: %s",
+		return Problem{Message: fmt.Sprintf("front matter near line %d: invalid YAML: %s",
 			n+lineOff, msg[len(m[0]):])}
 	}
 	return Problem{Message: "front matter: invalid YAML: " + strings.TrimPrefix(msg, "yaml: ")}

@@ -69,7 +69,7 @@ func decodeJSON(data []byte) (any, *Problem) {
 		var se *json.SyntaxError
 		switch {
 		case errors.As(err, &se):
-			line, col := lineColumn(data, se.Offset)
+			line, col := lineColumn(data, se.Offset-1)
 			msg := strings.TrimPrefix(se.Error(), "json: ")
 			return nil, &Problem{Message: fmt.Sprintf(
 				"malformed JSON at line %d, column %d: %s", line, col, msg)}

@@ -167,7 +167,7 @@ func numberProblems(v any, path []string) []Problem {
 	var probs []Problem
 	switch v := v.(type) {
 	case json.Number:
-		if len(v) > maxNumberLen {
+		if len(v) > maxNumberLen || hugeExponent(string(v)) {
 			probs = append(probs, Problem{
 				Path:    pointer(path),
 				Message: fieldName(path) + " is too large a number",
@@ -183,6 +183,17 @@ func numberProblems(v any, path []string) []Problem {
 		}
 	}
 	return probs
+}
+
+// hugeExponent reports whether a number's exponent is beyond what any field
+// could hold, such as 1e999999999.
+func hugeExponent(num string) bool {
+	i := strings.IndexAny(num, "eE")
+	if i < 0 {
+		return false
+	}
+	e, err := strconv.Atoi(num[i+1:])
+	return err != nil || e > 400 || e < -400
 }
 
 // collectProblems walks the schema validator's tree of errors and keeps the

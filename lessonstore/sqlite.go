@@ -119,7 +119,8 @@ func (s *SQLite) migrate(ctx context.Context) error {
 	err = tx.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&version)
 	switch {
 	case errors.Is(err, sql.ErrNoRows):
-		if _, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`); err != nil {
+		_, err := tx.ExecContext(ctx, `INSERT INTO schema_version (version) VALUES (0)`)
+		if err != nil {
 			return fmt.Errorf("migrate: %w", err)
 		}
 	case err != nil:
@@ -147,7 +148,8 @@ func (s *SQLite) migrate(ctx context.Context) error {
 // SchemaVersion returns the number of schema migrations the database has.
 func (s *SQLite) SchemaVersion(ctx context.Context) (int, error) {
 	var v int
-	if err := s.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v); err != nil {
+	err := s.db.QueryRowContext(ctx, `SELECT version FROM schema_version`).Scan(&v)
+	if err != nil {
 		return 0, fmt.Errorf("read schema version: %w", err)
 	}
 	return v, nil

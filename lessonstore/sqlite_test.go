@@ -39,7 +39,9 @@ func samplePlan() *lesson.Plan {
 			{Name: "Practice\x00with NUL", Minutes: minutes(15)},
 		},
 		Vocabulary: []lesson.Term{{Term: "mother", Meaning: "母亲"}},
-		Sections:   []lesson.Section{{Heading: "Extra", Body: "| a | b |\n|---|---|", After: "title"}},
+		Sections: []lesson.Section{
+			{Heading: "Extra", Body: "| a | b |\n|---|---|", After: "title"},
+		},
 	}
 }
 
@@ -80,8 +82,8 @@ func TestCRUD(t *testing.T) {
 	if err := s.Update(ctx, upd); err != nil {
 		t.Fatal(err)
 	}
-	if upd.Revision != 2 || !upd.UpdatedAt.After(l.UpdatedAt) || !upd.CreatedAt.Equal(l.CreatedAt) ||
-		upd.Plan.ID != l.ID {
+	if upd.Revision != 2 || !upd.UpdatedAt.After(l.UpdatedAt) ||
+		!upd.CreatedAt.Equal(l.CreatedAt) || upd.Plan.ID != l.ID {
 		t.Errorf("after Update: %+v", upd)
 	}
 	got, err = s.Get(ctx, "alice", l.ID)
@@ -177,7 +179,8 @@ func TestOwnershipIsolation(t *testing.T) {
 	if _, err := s.Get(ctx, "", a.ID); !errors.Is(err, ErrNotFound) {
 		t.Errorf("empty owner Get: %v", err)
 	}
-	steal := &Lesson{ID: a.ID, Owner: "bob", Plan: &lesson.Plan{Title: "stolen"}, Source: SourceJSON}
+	steal := &Lesson{ID: a.ID, Owner: "bob", Plan: &lesson.Plan{Title: "stolen"},
+		Source: SourceJSON}
 	if err := s.Update(ctx, steal); !errors.Is(err, ErrNotFound) {
 		t.Errorf("bob Update: %v", err)
 	}
@@ -270,7 +273,8 @@ func TestConcurrency(t *testing.T) {
 	ids := make([]string, n)
 	for i := range n {
 		wg.Go(func() {
-			l := &Lesson{Owner: "many", Plan: &lesson.Plan{Title: fmt.Sprint(i)}, Source: SourceJSON}
+			l := &Lesson{Owner: "many", Plan: &lesson.Plan{Title: fmt.Sprint(i)},
+				Source: SourceJSON}
 			if err := s.Create(ctx, l); err != nil {
 				errs <- err
 				return
@@ -360,7 +364,8 @@ func TestReopenPersists(t *testing.T) {
 		t.Errorf("SchemaVersion = %d, %v", v, err)
 	}
 	var mode string
-	if err := s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode); err != nil || mode != "wal" {
+	err = s.db.QueryRowContext(ctx, "PRAGMA journal_mode").Scan(&mode)
+	if err != nil || mode != "wal" {
 		t.Errorf("journal_mode = %q, %v", mode, err)
 	}
 	var fk, busy int
@@ -408,7 +413,8 @@ func TestCorruptPlan(t *testing.T) {
 	s, _ := open(t)
 	l := &Lesson{Owner: "a", Plan: &lesson.Plan{Title: "x"}, Source: SourceJSON}
 	s.Create(ctx, l)
-	if _, err := s.db.Exec(`UPDATE lessons SET plan = '{not json' WHERE id = ?`, l.ID); err != nil {
+	_, err := s.db.Exec(`UPDATE lessons SET plan = '{not json' WHERE id = ?`, l.ID)
+	if err != nil {
 		t.Fatal(err)
 	}
 	if _, err := s.Get(ctx, "a", l.ID); err == nil || errors.Is(err, ErrNotFound) {
@@ -441,7 +447,8 @@ func FuzzRoundTrip(f *testing.F) {
 	f.Fuzz(func(t *testing.T, owner, id, title, body string) {
 		ctx := context.Background()
 		l := &Lesson{ID: id, Owner: owner, Source: SourceJSON,
-			Plan: &lesson.Plan{Title: title, Sections: []lesson.Section{{Heading: title, Body: body}}}}
+			Plan: &lesson.Plan{Title: title,
+				Sections: []lesson.Section{{Heading: title, Body: body}}}}
 		err := s.Create(ctx, l)
 		if errors.Is(err, ErrInvalid) || errors.Is(err, ErrExists) {
 			return

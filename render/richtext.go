@@ -11,15 +11,43 @@ import (
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	east "github.com/yuin/goldmark/extension/ast"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
 	"github.com/yuin/goldmark/util"
 
 	"lessonexport/document"
 )
 
-// markdown parses CommonMark with GFM tables and strikethrough. Parsers made
-// by goldmark.New are safe for concurrent use.
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
+// markdown parses CommonMark with GFM tables and strikethrough, reading a
+// run of three or more underscores as text. Parsers made by goldmark.New are
+// safe for concurrent use.
+var markdown = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+	goldmark.WithParserOptions(parser.WithInlineParsers(util.Prioritized(blankParser{}, 450))),
+)
+
+// blankParser reads a run of three or more underscores as literal text:
+// teachers draw answer blanks with them, and CommonMark would otherwise take
+// some of them for emphasis. A known cost is that ___text___ is not read as
+// bold italic; the asterisk form still is.
+type blankParser struct{}
+
+// Trigger implements parser.InlineParser.
+func (blankParser) Trigger() []byte { return []byte{'_'} }
+
+// Parse implements parser.InlineParser.
+func (blankParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.Node {
+	line, seg := block.PeekLine()
+	n := 0
+	for n < len(line) && line[n] == '_' {
+		n++
+	}
+	if n < 3 {
+		return nil
+	}
+	block.Advance(n)
+	return ast.NewTextSegment(seg.WithStop(seg.Start + n))
+}
 
 // RichText parses src, a rich-text field of a plan written in CommonMark with
 // GFM tables and strikethrough, into document blocks. Text is kept exactly:

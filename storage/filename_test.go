@@ -54,7 +54,8 @@ func TestFileName(t *testing.T) {
 
 	got := FileName(longZh, "A1 七年级上册", "3f9c2a1b", ".docx")
 	checkName(t, got)
-	if !strings.HasPrefix(got, "我的家人") || !strings.HasSuffix(got, "_A1 七年级上册_3f9c2a1b.docx") {
+	if !strings.HasPrefix(got, "我的家人") ||
+		!strings.HasSuffix(got, "_A1 七年级上册_3f9c2a1b.docx") {
 		t.Errorf("long Chinese title gave %q", got)
 	}
 	if len(got) < maxNameBytes-3 {

@@ -357,11 +357,12 @@ func TestSaveFailuresLeaveNothing(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			l, root := newStore(t, 0)
 			// A previous version must survive a failed replacement.
-			if _, err := l.Save(context.Background(), "keep/file", strings.NewReader("old")); err != nil {
+			_, err := l.Save(context.Background(), "keep/file", strings.NewReader("old"))
+			if err != nil {
 				t.Fatal(err)
 			}
 			ctx, r := tt.make()
-			_, err := l.Save(ctx, "keep/file", r)
+			_, err = l.Save(ctx, "keep/file", r)
 			if !errors.Is(err, tt.want) {
 				t.Fatalf("err = %v, want %v", err, tt.want)
 			}
@@ -642,7 +643,8 @@ func TestRemoveStale(t *testing.T) {
 // FuzzSaveKey checks that any key is either refused as invalid or stores a
 // file beneath the root that reads back intact.
 func FuzzSaveKey(f *testing.F) {
-	for _, s := range []string{"a", "a/b.docx", "../x", "/abs", "a//b", ".x", "中文/教案", "a\x00"} {
+	seeds := []string{"a", "a/b.docx", "../x", "/abs", "a//b", ".x", "中文/教案", "a\x00"}
+	for _, s := range seeds {
 		f.Add(s)
 	}
 	l, root := newStore(f, 1<<10)
@@ -676,7 +678,8 @@ func BenchmarkSave100MB(b *testing.B) {
 	b.SetBytes(size)
 	for b.Loop() {
 		// A fresh key each time, as in use: names carry a unique id.
-		if _, err := l.Save(context.Background(), "bench/file.bin", bytes.NewReader(data)); err != nil {
+		_, err := l.Save(context.Background(), "bench/file.bin", bytes.NewReader(data))
+		if err != nil {
 			b.Fatal(err)
 		}
 		b.StopTimer()

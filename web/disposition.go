@@ -2,53 +2,62 @@ package web
 
 import (
 	"fmt"
+	"path"
 	"strings"
 	"unicode/utf8"
 )
 
 // ContentDisposition returns an RFC 6266 attachment header for name: an
 // ASCII-only filename for old clients and the exact name as
-// filename*=UTF-8”.
+// filename*=UTF-8''.
 func ContentDisposition(name string) string {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, "_")
 	}
-	var ascii, ext strings.Builder
-	for _, r := range name {
-		switch {
-		case r < 0x20 || r == 0x7f || r >= 0x80:
-			ascii.WriteByte('_')
-		case r == '"' || r == '\\' || r == '/' || r == ';' || r == ',':
-			ascii.WriteByte('_')
-		default:
-			ascii.WriteRune(r)
-		}
+	ext := path.Ext(name)
+	if strings.ContainsFunc(ext, func(r rune) bool { return !isAttrChar(r) }) {
+		ext = ""
 	}
-	for _, b := range []byte(name) {
-		if isAttrChar(b) {
-			ext.WriteByte(b)
-		} else {
-			fmt.Fprintf(&ext, "%%%02X", b)
-		}
-	}
-	fallback := ascii.String()
-	for strings.Contains(fallback, "__") {
-		fallback = strings.ReplaceAll(fallback, "__", "_")
-	}
-	fallback = strings.ReplaceAll(fallback, " _", " ")
-	fallback = strings.ReplaceAll(fallback, "_.", ".")
-	fallback = strings.Trim(fallback, " ._")
+	fallback := asciiName(strings.TrimSuffix(name, ext))
 	if fallback == "" {
 		fallback = "document"
 	}
-	return `attachment; filename="` + fallback + `"; filename*=UTF-8''` + ext.String()
+	var encoded strings.Builder
+	for _, b := range []byte(name) {
+		if b < utf8.RuneSelf && isAttrChar(rune(b)) {
+			encoded.WriteByte(b)
+		} else {
+			fmt.Fprintf(&encoded, "%%%02X", b)
+		}
+	}
+	return `attachment; filename="` + fallback + ext + `"; filename*=UTF-8''` + encoded.String()
 }
 
-// isAttrChar reports whether b may stand unescaped in an RFC 8187 value.
-func isAttrChar(b byte) bool {
+// asciiName keeps the printable ASCII of name that is safe inside a quoted
+// header value; each run of anything else becomes one underscore.
+func asciiName(name string) string {
+	var b strings.Builder
+	under := false
+	for _, r := range name {
+		safe := r >= 0x20 && r < 0x7f && !strings.ContainsRune(`"\/;,`, r)
+		if safe {
+			b.WriteRune(r)
+			under = r == '_'
+			continue
+		}
+		if !under {
+			b.WriteByte('_')
+			under = true
+		}
+	}
+	return strings.Trim(b.String(), " ._")
+}
+
+// isAttrChar reports whether r may stand unescaped in an RFC 8187 value.
+func isAttrChar(r rune) bool {
 	switch {
-	case 'a' <= b && b <= 'z', 'A' <= b && b <= 'Z', '0' <= b && b <= '9':
+	case 'a' <= r && r <= 'z', 'A' <= r && r <= 'Z', '0' <= r && r <= '9':
 		return true
 	}
-	return strings.IndexByte("!#$&+-.^_`|~", b) >= 0
+	return strings.ContainsRune("!#$&+-.^_`|~", r)
 }

@@ -257,6 +257,8 @@ func exportError(err error) error {
 	switch {
 	case errors.Is(err, exports.ErrNotFound), errors.Is(err, lessonstore.ErrNotFound):
 		return apiError(http.StatusNotFound, "not_found", "export not found")
+	case errors.Is(err, exports.ErrBadPageToken):
+		return apiError(http.StatusBadRequest, "bad_request", "page_token is not valid")
 	case errors.Is(err, exports.ErrConflict):
 		return apiError(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), exports.ErrConflict.Error()+": "))
 	case errors.Is(err, exports.ErrUnavailable):

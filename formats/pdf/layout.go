@@ -140,7 +140,7 @@ func (w *Writer) layoutBlocks(blocks []document.Block, width float64, depth int)
 		bl, after := w.layoutBlock(b, width, depth, false)
 		lines = append(lines, bl...)
 		if i < len(blocks)-1 && len(bl) > 0 {
-			lines = append(lines, gap(after))
+			lines = append(lines, gap(min(after, 1.2)))
 		}
 	}
 	return lines
@@ -261,15 +261,15 @@ func (w *Writer) layoutText(runs []document.Run, base style, width, spacing floa
 			styles = append(styles, &st)
 		}
 		idx := len(styles) - 1
-		sp := &styles[idx]
+		sp := styles[idx]
 		for _, r := range clean(run.Text, st.face, missing) {
 			if r == '\t' {
 				for range tabWidth {
-					gs = append(gs, glyph{r: ' ', w: w.width(*sp, ' '), st: idx})
+					gs = append(gs, glyph{r: ' ', w: w.width(sp, ' '), st: idx})
 				}
 				continue
 			}
-			gs = append(gs, glyph{r: r, w: w.width(*sp, r), st: idx})
+			gs = append(gs, glyph{r: r, w: w.width(sp, r), st: idx})
 		}
 	}
 	if len(gs) == 0 {
@@ -412,9 +412,9 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 		pad = 2
 	}
 	type cell struct {
-		r          rune
-		col, cols  int
-		advance    int
+		r         rune
+		col, cols int
+		advance   int
 	}
 	var rows [][]cell
 	maxCols := 1
@@ -446,13 +446,19 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 	}
 	avail := width - 2*pad
 	size := preSize
-	if need := float64(maxCols) * monoAdvance / 1000 * ptMM; need*size > avail {
+	em := float64(monoAdvance) / 1000 * ptMM // a column per point of size
+	if need := float64(maxCols) * em; need*size > avail {
 		size = math.Max(preMinSize, math.Floor(avail/need*4)/4)
 	}
-	colW := monoAdvance / 1000 * size * ptMM
+	colW := em * size
 	limit := max(1, int(avail/colW+1e-9))
 	st := &style{face: fonts.MonoFace, size: size, color: textColor}
-	lh := size * 1.4 * ptMM
+	// Box-drawing characters reach the next line only if lines are close.
+	spacing := 1.4
+	if p.Role == document.Board {
+		spacing = 1.2
+	}
+	lh := size * spacing * ptMM
 	baseline := (lh-size*ptMM)/2 + ascent*size*ptMM
 	var lines []vline
 	for _, row := range rows {

@@ -58,8 +58,11 @@ func fitLine(gs []glyph, start int, width float64) (end, next int, hard bool) {
 				return opportunity, opportunity, false
 			}
 			j := i
-			for j-1 > start && (closing(gs[j].r) || opening(gs[j-1].r)) {
+			for j-1 > start && (badBreak(gs, j) || gs[j].r == ' ') {
 				j--
+			}
+			if badBreak(gs, j) || gs[j].r == ' ' {
+				j = i // the rule cannot be kept on so narrow a line
 			}
 			return j, j, false
 		}
@@ -76,6 +79,12 @@ func trimSpaces(gs []glyph, start, end int) int {
 		end--
 	}
 	return end
+}
+
+// badBreak reports whether breaking before gs[j] would put closing
+// punctuation at the start of a line or opening punctuation at the end.
+func badBreak(gs []glyph, j int) bool {
+	return closing(gs[j].r) || opening(gs[j-1].r)
 }
 
 // canBreak reports whether a line may break before gs[i], which is no space.

@@ -16,8 +16,8 @@ const tabWidth = 4
 // missing returns what is drawn in place of r, a character face cannot
 // show: its code point in brackets, such as "[U+1F600]", so that a reader
 // sees that something was there and what it was. Invisible formatting
-// characters (joiners, variation selectors, direction marks) that the face
-// lacks are dropped instead, so an emoji sequence yields one bracket per
+// characters (joiners, variation selectors, direction marks, skin tone
+// modifiers) that the face lacks are dropped instead, so an emoji sequence yields one bracket per
 // visible emoji rather than one per code point.
 func missing(r rune) string {
 	if invisible(r) {
@@ -42,7 +42,8 @@ func missingGrid(r rune) string {
 
 // invisible reports whether r is a formatting character that draws nothing.
 func invisible(r rune) bool {
-	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r)
+	return unicode.Is(unicode.Cf, r) || unicode.Is(unicode.Variation_Selector, r) ||
+		r >= 0x1F3FB && r <= 0x1F3FF // emoji skin tone modifiers
 }
 
 // wide reports whether r is an East Asian wide or full-width character, two
