@@ -243,6 +243,9 @@ func (a *Activities) heartbeat(ctx context.Context, written *atomic.Int64) {
 		case <-ctx.Done():
 			return
 		case <-t.C:
+			if ctx.Err() != nil {
+				return
+			}
 			activity.RecordHeartbeat(ctx, GenerateProgress{Stage: "generating", Bytes: written.Load()})
 		}
 	}

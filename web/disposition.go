@@ -40,7 +40,7 @@ func asciiName(name string) string {
 	under := false
 	for _, r := range name {
 		safe := r >= 0x20 && r < 0x7f && !strings.ContainsRune(`"\/;,`, r)
-		if safe {
+		if safe && !(r == '_' && under) {
 			b.WriteRune(r)
 			under = r == '_'
 			continue
@@ -50,7 +50,8 @@ func asciiName(name string) string {
 			under = true
 		}
 	}
-	return strings.Trim(b.String(), " ._")
+	s := strings.NewReplacer(" _ ", " ", " _", " ", "_ ", " ").Replace(b.String())
+	return strings.Trim(s, " ._")
 }
 
 // isAttrChar reports whether r may stand unescaped in an RFC 8187 value.

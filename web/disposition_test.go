@@ -46,3 +46,10 @@ func TestContentDispositionIsSafeForAnyName(t *testing.T) {
 		}
 	}
 }
+
+func TestContentDispositionFallbackReadsWell(t *testing.T) {
+	h := ContentDisposition("Unit 3 My Family 我的家人_A1 七年级上册.docx")
+	if !strings.Contains(h, `filename="Unit 3 My Family A1.docx"`) {
+		t.Fatalf("header = %s", h)
+	}
+}

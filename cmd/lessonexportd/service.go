@@ -37,13 +37,10 @@ type deps struct {
 	registry *prometheus.Registry
 }
 
-func newLogger(component string) *slog.Logger {
-	h := slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})
-	return slog.New(h).With("service", "lessonexport", "component", component)
-}
-
 func openDeps(cfg *config.Config, component string) (*deps, error) {
-	d := &deps{cfg: cfg, log: newLogger(component)}
+	base := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})).
+		With("service", "lessonexport")
+	d := &deps{cfg: cfg, log: base.With("component", component)}
 	var err error
 	if d.lessons, err = lessonstore.OpenSQLite(cfg.LessonDB()); err != nil {
 		return nil, err
@@ -57,7 +54,7 @@ func openDeps(cfg *config.Config, component string) (*deps, error) {
 	d.temporal, err = client.NewLazyClient(client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
-		Logger:    tlog.NewStructuredLogger(d.log.With("component", "temporal")),
+		Logger:    tlog.NewStructuredLogger(base.With("component", "temporal")),
 	})
 	if err != nil {
 		d.lessons.Close()

@@ -55,9 +55,9 @@ func wide(r rune) bool {
 
 // clean prepares s for face: it drops control characters other than
 // newline and tab, turns carriage returns and Unicode line separators into
-// newlines, and replaces invalid UTF-8, characters beyond the Basic
-// Multilingual Plane and characters face has no glyph for with what subst
-// returns. Tabs are kept for the caller to expand. Everything left is a
+// newlines, replaces each invalid byte by U+FFFD, and replaces characters
+// beyond the Basic Multilingual Plane and characters face has no glyph for
+// with what subst returns. Tabs are kept for the caller to expand. Everything left is a
 // character fpdf can encode and the face can draw.
 func clean(s string, face fonts.Face, subst func(rune) string) string {
 	ok := true
@@ -75,7 +75,12 @@ func clean(s string, face fonts.Face, subst func(rune) string) string {
 	for i := 0; i < len(s); {
 		r, n := utf8.DecodeRuneInString(s[i:])
 		if r == utf8.RuneError && n <= 1 {
-			b.WriteString(subst(utf8.RuneError))
+			// An invalid byte is shown as the replacement character.
+			if keep(r, face) {
+				b.WriteRune(r)
+			} else {
+				b.WriteString(subst(r))
+			}
 			i++
 			continue
 		}

@@ -13,7 +13,7 @@ import (
 const (
 	sizeBody   = 20.0
 	sizeNested = 18.0
-	sizeTable  = 14.0
+	sizeTable  = 16.0
 	sizeNotes  = 12.0
 	sizeMono   = 18.0
 	sizeMonoLo = 10.0
