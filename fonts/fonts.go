@@ -8,6 +8,9 @@ import (
 //go:embed wqy-microhei.ttc
 var collection []byte
 
+//go:embed DejaVuSans.ttf
+var dejaVuSans []byte
+
 // Face is one face of the embedded collection.
 type Face int
 
@@ -17,11 +20,16 @@ const (
 	// MonoFace is "WenQuanYi Micro Hei Mono": Latin letters are half as wide
 	// as CJK characters, which are all of one width.
 	MonoFace
+	// FallbackFace is DejaVu Sans, a proportional face with no CJK glyphs
+	// but many that WenQuanYi Micro Hei lacks, such as the phonetic
+	// symbols of the IPA (ə, ʌ, ˈ). Use it for characters the other faces
+	// do not have.
+	FallbackFace
 )
 
 // collectionIndex maps a Face to its index in the collection, as read from
-// the faces' name tables (see the tests).
-var collectionIndex = [...]int{SansFace: 0, MonoFace: 1}
+// the faces' name tables (see the tests); -1 is a face in a file of its own.
+var collectionIndex = [...]int{SansFace: 0, MonoFace: 1, FallbackFace: -1}
 
 // face is what is computed once per Face.
 type face struct {
@@ -37,7 +45,12 @@ var faces [len(collectionIndex)]face
 func (f Face) load() *face {
 	c := &faces[f]
 	c.once.Do(func() {
-		c.ttf, c.err = Extract(collection, collectionIndex[f])
+		if i := collectionIndex[f]; i >= 0 {
+			c.ttf, c.err = Extract(collection, i)
+		} else {
+			c.ttf = dejaVuSans
+			_, _, c.err = readDirectory(c.ttf, 0)
+		}
 		if c.err != nil {
 			return
 		}

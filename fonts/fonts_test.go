@@ -16,6 +16,7 @@ func TestFaces(t *testing.T) {
 	}{
 		{SansFace, Sans, "WenQuanYi Micro Hei"},
 		{MonoFace, Mono, "WenQuanYi Micro Hei Mono"},
+		{FallbackFace, FallbackFace.TTF, "DejaVu Sans"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.family, func(t *testing.T) {
@@ -89,24 +90,26 @@ func TestSameSlice(t *testing.T) {
 
 func TestHas(t *testing.T) {
 	tests := []struct {
-		r    rune
-		want bool
+		r                rune
+		sans, mono, fall bool
 	}{
-		{'A', true},
-		{'中', true},
-		{'，', true},
-		{'─', true},
-		{'│', true},
-		{0x10FFFF, false},
-		{0x1F600, false}, // emoji
-		{0x20000, false}, // CJK extension B
-		{-1, false},
-		{0x110000, false},
+		{'A', true, true, true},
+		{'中', true, true, false},
+		{'，', true, true, false},
+		{'─', true, true, true},
+		{'ə', false, false, true}, // IPA
+		{'ˈ', false, false, true}, // IPA stress mark
+		{0x10FFFF, false, false, false},
+		{0x1F600, false, false, true}, // emoji
+		{0x20000, false, false, false}, // CJK extension B
+		{-1, false, false, false},
+		{0x110000, false, false, false},
 	}
-	for _, face := range []Face{SansFace, MonoFace} {
-		for _, tt := range tests {
-			if got := face.Has(tt.r); got != tt.want {
-				t.Errorf("face %d Has(%U) = %v, want %v", face, tt.r, got, tt.want)
+	for _, tt := range tests {
+		for face, want := range []bool{SansFace: tt.sans, MonoFace: tt.mono,
+			FallbackFace: tt.fall} {
+			if got := Face(face).Has(tt.r); got != want {
+				t.Errorf("face %d Has(%U) = %v, want %v", face, tt.r, got, want)
 			}
 		}
 	}

@@ -57,10 +57,11 @@ func normKey(k string) string {
 }
 
 var (
-	yamlLineRe   = regexp.MustCompile(`^yaml: line (\d+): `)
-	durationRe   = regexp.MustCompile(`(?i)^(\d{1,6})\s*(minutes?|mins?|m|分钟|分|['’′])?$`)
-	hoursRe      = regexp.MustCompile(`(?i)^(\d{1,3})\s*(hours?|hrs?|h|小时)$`)
-	classSizeRe  = regexp.MustCompile(`(?i)^(\d{1,9})\s*(students?|pupils?|learners?|人|名学生|名|个学生)?$`)
+	yamlLineRe  = regexp.MustCompile(`^yaml: line (\d+): `)
+	durationRe  = regexp.MustCompile(`(?i)^(\d{1,6})\s*(minutes?|mins?|m|分钟|分|['’′])?$`)
+	hoursRe     = regexp.MustCompile(`(?i)^(\d{1,3})\s*(hours?|hrs?|h|小时)$`)
+	classSizeRe = regexp.MustCompile(
+		`(?i)^(\d{1,9})\s*(students?|pupils?|learners?|人|名学生|名|个学生)?$`)
 	listSplitter = regexp.MustCompile(`[,，、;；]`)
 )
 

@@ -87,7 +87,8 @@ var analysisSubAliases = map[string]string{
 var (
 	numberingRes = []*regexp.Regexp{
 		regexp.MustCompile(`^[\p{So}\p{Sk}*•·\-–—\s]+`),
-		regexp.MustCompile(`^(?:part|step|section|unit)\s+(?:\d+|[ivxlc]+|[a-z])\b\s*[:.：、)\-–—]?\s*`),
+		regexp.MustCompile(
+			`^(?:part|step|section|unit)\s+(?:\d+|[ivxlc]+|[a-z])\b\s*[:.：、)\-–—]?\s*`),
 		regexp.MustCompile(`^第[一二三四五六七八九十百零〇\d]+(?:部分|章|节|步|环节|课时|点)?\s*[:：、.．]?\s*`),
 		regexp.MustCompile(`^[（(]\s*(?:[一二三四五六七八九十]+|\d+)\s*[)）]\s*[、.．]?\s*`),
 		regexp.MustCompile(`^\d+(?:\.\d+)*\s*[.、．)）:：]?\s*`),

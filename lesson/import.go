@@ -733,7 +733,8 @@ func (im *importer) analysis(h mdBlock, body []mdBlock) {
 		e := nextHeading(body, k+1, level)
 		key := headingKey(sub.text, analysisSubAliases)
 		if key == "" {
-			if hk := headingKey(sub.text, headingAliases); hk == keyMaterialAn || hk == keyStudentsAn {
+			hk := headingKey(sub.text, headingAliases)
+			if hk == keyMaterialAn || hk == keyStudentsAn {
 				key = hk
 			}
 		}

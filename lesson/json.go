@@ -78,15 +78,16 @@ func decodeJSON(data []byte) (any, *Problem) {
 			return nil, &Problem{Message: fmt.Sprintf(
 				"malformed JSON at line %d, column %d: unexpected end of input", line, col)}
 		default:
-			return nil, &Problem{Message: "malformed JSON: " + strings.TrimPrefix(err.Error(), "json: ")}
+			msg := strings.TrimPrefix(err.Error(), "json: ")
+			return nil, &Problem{Message: "malformed JSON: " + msg}
 		}
 	}
 	end := dec.InputOffset()
 	if rest := bytes.TrimSpace(data[end:]); len(rest) > 0 {
 		off := end + int64(bytes.Index(data[end:], rest[:1]))
 		line, col := lineColumn(data, off)
-		return nil, &Problem{Message: fmt.Sprintf(
-			"malformed JSON at line %d, column %d: unexpected text after the lesson plan", line, col)}
+		return nil, &Problem{Message: fmt.Sprintf("malformed JSON at line %d, column %d: "+
+			"unexpected text after the lesson plan", line, col)}
 	}
 	return doc, nil
 }

@@ -2,17 +2,28 @@ package lesson
 
 import (
 	"bytes"
+	"regexp"
 	"slices"
 	"sort"
 	"strings"
 
-	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
+	"github.com/yuin/goldmark/parser"
 	"github.com/yuin/goldmark/text"
+	"github.com/yuin/goldmark/util"
 )
 
-var markdown = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough))
+// blockParser finds the block structure of CommonMark with GFM tables. It
+// has no inline parsers: the importer slices sections from the source and
+// needs inline markup only to strip it from headings (see plainText), and
+// emphasis parsing costs time quadratic in the length of a paragraph.
+var blockParser = parser.NewParser(
+	parser.WithBlockParsers(parser.DefaultBlockParsers()...),
+	parser.WithParagraphTransformers(append(parser.DefaultParagraphTransformers(),
+		util.Prioritized(extension.NewTableParagraphTransformer(), 200))...),
+	parser.WithASTTransformers(util.Prioritized(extension.NewTableASTTransformer(), 0)),
+)
 
 // mdDoc is a parsed Markdown text: the source, where each line starts, and
 // its top-level blocks with the lines each covers.
@@ -36,6 +47,9 @@ type mdBlock struct {
 func (b mdBlock) isBreak() bool { return b.node.Kind() == ast.KindThematicBreak }
 
 // newDoc parses src, which must use "\n" line endings.
+//
+// Lists nested hundreds of levels deep cost the block parser time that grows
+// with the square of the depth; callers bound the size of what they accept.
 func newDoc(src []byte) *mdDoc {
 	if len(src) > 0 && src[len(src)-1] != '\n' {
 		src = append(slices.Clip(src), '\n')
@@ -51,7 +65,7 @@ func newDoc(src []byte) *mdDoc {
 	}
 	d.starts = append(d.starts, len(src))
 
-	root := markdown.Parser().Parse(text.NewReader(src))
+	root := blockParser.Parse(text.NewReader(src))
 	prev := 0
 	for n := root.FirstChild(); n != nil; n = n.NextSibling() {
 		b := mdBlock{node: n, start: prev}
@@ -86,7 +100,7 @@ func (d *mdDoc) lines() int { return len(d.starts) - 1 }
 // lineOf returns the line holding byte offset off.
 func (d *mdDoc) lineOf(off int) int {
 	i := sort.Search(len(d.starts), func(i int) bool { return d.starts[i] > off })
-	return max(i-1, 0)
+	return max(min(i-1, d.lines()-1), 0)
 }
 
 // line returns line i without its line ending.
@@ -264,33 +278,73 @@ func removeColumns(line string, n int) string {
 	return ""
 }
 
-// plainText is the text of a heading's inline content, markup removed.
-func plainText(n ast.Node, src []byte) string {
+// plainText is the text of a heading with its inline markup removed: link
+// and image text without targets, no emphasis or code markers, HTML tags
+// dropped and backslash escapes resolved.
+func plainText(h ast.Node, src []byte) string {
 	var b strings.Builder
-	_ = ast.Walk(n, func(c ast.Node, entering bool) (ast.WalkStatus, error) {
-		if !entering {
-			return ast.WalkContinue, nil
+	lines := h.Lines()
+	for i := 0; i < lines.Len(); i++ {
+		if i > 0 {
+			b.WriteByte(' ')
 		}
-		switch t := c.(type) {
-		case *ast.Text:
-			b.Write(t.Segment.Value(src))
-			if t.SoftLineBreak() || t.HardLineBreak() {
-				b.WriteByte(' ')
-			}
-		case *ast.String:
-			b.Write(t.Value)
-		case *ast.AutoLink:
-			b.Write(t.Label(src))
-			return ast.WalkSkipChildren, nil
-		case *ast.RawHTML:
-			for i := 0; i < t.Segments.Len(); i++ {
-				s := t.Segments.At(i)
-				b.Write(s.Value(src))
-			}
+		seg := lines.At(i)
+		b.Write(seg.Value(src))
+	}
+	return stripInline(b.String())
+}
+
+var (
+	imageLinkRe = regexp.MustCompile(`!?\[([^\]]*)\](?:\([^)]*\)|\[[^\]]*\])`)
+	autoLinkRe  = regexp.MustCompile(`<((?:https?|mailto):[^>\s]*)>`)
+	htmlTagRe   = regexp.MustCompile(`</?[A-Za-z][A-Za-z0-9-]*(?:\s[^<>]*)?/?>`)
+	markerRe    = regexp.MustCompile("\\*\\*|__|~~|`+")
+	edgeMarkRe  = regexp.MustCompile(`(^|[\s\p{P}])[*_]+|[*_]+([\s\p{P}]|$)`)
+)
+
+// stripInline removes inline Markdown markup from one line of text.
+// Escaped punctuation is set aside first so that "\\*" stays a star.
+func stripInline(s string) string {
+	standIn := func(r rune) bool { return r >= escapeBase && r < escapeBase+0x80 }
+	if strings.ContainsFunc(s, standIn) {
+		// The text uses the stand-ins itself: resolve escapes first instead.
+		s = unescapeMarkdown(s)
+	}
+	s = protectEscapes(s)
+	s = imageLinkRe.ReplaceAllString(s, "$1")
+	s = autoLinkRe.ReplaceAllString(s, "$1")
+	s = htmlTagRe.ReplaceAllString(s, "")
+	s = markerRe.ReplaceAllString(s, "")
+	s = edgeMarkRe.ReplaceAllString(s, "$1$2")
+	s = strings.Map(func(r rune) rune {
+		if r >= escapeBase && r < escapeBase+0x80 {
+			return r - escapeBase
 		}
-		return ast.WalkContinue, nil
-	})
-	return strings.TrimSpace(spacesRe.ReplaceAllString(unescapeMarkdown(b.String()), " "))
+		return r
+	}, s)
+	return strings.TrimSpace(spacesRe.ReplaceAllString(s, " "))
+}
+
+// escapeBase is where protectEscapes puts escaped ASCII punctuation, in the
+// Private Use Area.
+const escapeBase = 0xE000
+
+// protectEscapes replaces each backslash-escaped ASCII punctuation character
+// with a private-use stand-in; stripInline turns them back.
+func protectEscapes(s string) string {
+	if !strings.Contains(s, `\`) {
+		return s
+	}
+	var b strings.Builder
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\\' && i+1 < len(s) && isASCIIPunct(s[i+1]) {
+			b.WriteRune(escapeBase + rune(s[i+1]))
+			i++
+			continue
+		}
+		b.WriteByte(s[i])
+	}
+	return b.String()
 }
 
 // unescapeMarkdown removes the backslash of escaped ASCII punctuation.

@@ -249,9 +249,13 @@ var (
 		"名词": true, "动词": true, "形容词": true, "副词": true, "介词": true, "代词": true,
 		"连词": true, "短语": true, "数词": true, "感叹词": true,
 	}
-	posTokenRe  = regexp.MustCompile(`^(?:(?:n|v|vt|vi|adj|adv|prep|pron|conj|interj|num|art|det|aux|phr|abbr)\.\s*(?:[/&]\s*)?)+`)
+	posTokenRe = regexp.MustCompile(`^(?:(?:n|v|vt|vi|adj|adv|prep|pron|conj|interj|num|art|` +
+		`det|aux|phr|abbr)\.\s*(?:[/&]\s*)?)+`)
 	exampleMark = regexp.MustCompile(`(?i)(?:\be\.g\.|\bexample:|例句[:：]|例[:：])\s*`)
 )
+
+// termSeparators end a term written without emphasis in a list item.
+var termSeparators = []string{" (", "（", " /", " [", " – ", " — ", " - ", ":", "：", " = ", "\t"}
 
 // looksLikePOS reports whether s names a part of speech, such as "n.",
 // "v./n." or "adjective".
@@ -292,7 +296,7 @@ func parseTermItem(item string) (Term, bool) {
 	}
 	if !emph {
 		end := len(s)
-		for _, sep := range []string{" (", "（", " /", " [", " – ", " — ", " - ", ":", "：", " = ", "\t"} {
+		for _, sep := range termSeparators {
 			if i := strings.Index(s, sep); i >= 0 && i < end {
 				end = i
 			}

@@ -91,7 +91,8 @@ func TestMyFamily(t *testing.T) {
 	if got := dumpCells(info.Rows[2]); got != `{P["课时"] | P["45分钟"]}` {
 		t.Errorf("duration row = %s", got)
 	}
-	if got := dumpCells(info.Rows[len(info.Rows)-1]); got != `{P["标签"] | P["family、possessives、speaking"]}` {
+	tags := `{P["标签"] | P["family、possessives、speaking"]}`
+	if got := dumpCells(info.Rows[len(info.Rows)-1]); got != tags {
 		t.Errorf("tags row = %s", got)
 	}
 	var notes []string

@@ -50,10 +50,12 @@ func (blankParser) Parse(_ ast.Node, block text.Reader, _ parser.Context) ast.No
 }
 
 // RichText parses src, a rich-text field of a plan written in CommonMark with
-// GFM tables and strikethrough, into document blocks. Text is kept exactly:
-// nothing is trimmed inside a paragraph's lines and characters are not
-// sanitized; a string with no Markdown in it yields one paragraph of exactly
-// that string. It returns nil for an empty or blank string.
+// GFM tables and strikethrough, into document blocks. Text is kept as
+// written, apart from the white space CommonMark drops at the ends of lines:
+// answer blanks such as ____ or （  ） stay literal, references are decoded,
+// raw HTML is kept as text, and characters are not sanitized. A string with
+// no Markdown in it yields one paragraph of exactly that string. RichText
+// returns nil for an empty or blank string.
 func RichText(src string) []document.Block {
 	if src == "" {
 		return nil

@@ -205,8 +205,9 @@ type listInd struct {
 // it.
 func indent(ilvl int) int { return 420 * (min(ilvl, maxLevel) + 1) }
 
-// para writes one paragraph of style (empty for Normal). mono sets every
-// run in the monospaced face with spaces kept.
+// para writes one paragraph of style (empty for Normal), numbered or
+// indented by ind when it is not nil and kept with the next paragraph when
+// keepNext is set.
 func (w *Writer) para(style string, ind *listInd, runs []document.Run, keepNext bool) {
 	d := w.doc
 	d.WriteString(`<w:p>`)

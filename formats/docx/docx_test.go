@@ -115,7 +115,8 @@ func TestContent(t *testing.T) {
 			t.Errorf("numbering.xml lacks %s", want)
 		}
 	}
-	if !strings.Contains(string(parts["word/footer1.xml"]), `<w:instrText xml:space="preserve"> PAGE `) {
+	footer := string(parts["word/footer1.xml"])
+	if !strings.Contains(footer, `<w:instrText xml:space="preserve"> PAGE `) {
 		t.Error("footer has no PAGE field")
 	}
 	core := string(parts["docProps/core.xml"])

@@ -36,6 +36,9 @@ const (
 // inline formats runs for ctx. It tries readable output first and checks
 // that it parses back to the same text, falling back to strict escaping
 // and at last to dropping the styles, so that the text always survives.
+// Known shortcomings: the last step loses every style of the paragraph, not
+// only the one that could not be written, and spaces at the start or end of
+// a line are lost, as Markdown does not keep them.
 func inline(runs []document.Run, ctx context) string {
 	runs = prepare(runs, ctx)
 	want := normalize(plainText(runs))
@@ -322,7 +325,25 @@ func emit(runs []document.Run, ctx context, m mode) string {
 	for len(lines) > 0 && lines[len(lines)-1] == "" {
 		lines = lines[:len(lines)-1]
 	}
-	out := strings.Join(lines, sep)
+	var out string
+	if ctx == inParagraph {
+		// A line ending in an escaped backslash takes a break of two
+		// spaces: goldmark misreads a third backslash before the newline.
+		var b strings.Builder
+		for i, l := range lines {
+			b.WriteString(l)
+			if i+1 < len(lines) {
+				if strings.HasSuffix(l, `\`) {
+					b.WriteString("  \n")
+				} else {
+					b.WriteString(sep)
+				}
+			}
+		}
+		out = b.String()
+	} else {
+		out = strings.Join(lines, sep)
+	}
 	if ctx == inHeading {
 		out = protectClosingHashes(out)
 	}
@@ -358,7 +379,12 @@ func (e *emitter) closeTo(k int) {
 	for i := len(e.open) - 1; i >= k; i-- {
 		switch s := e.open[i]; s {
 		case link:
-			e.line = append(e.line, "]("+destination(e.url)+")"...)
+			dest := destination(e.url)
+			if e.ctx == inCell {
+				// A bare pipe would end the cell.
+				dest = strings.ReplaceAll(dest, "|", "%7C")
+			}
+			e.line = append(e.line, "]("+dest+")"...)
 		default:
 			e.line = append(e.line, openers[s]...)
 		}

@@ -16,7 +16,9 @@ import (
 
 // parser reads Markdown back the way the output is meant to be read:
 // CommonMark with GFM tables and strikethrough.
-var parser = goldmark.New(goldmark.WithExtensions(extension.Table, extension.Strikethrough)).Parser()
+var parser = goldmark.New(
+	goldmark.WithExtensions(extension.Table, extension.Strikethrough),
+).Parser()
 
 // parsedText returns the normalized text that Markdown s, formatted for
 // ctx, reads as.

@@ -39,9 +39,10 @@ func NewWriter(w io.Writer, meta document.Meta) (*Writer, error) {
 	return mw, nil
 }
 
+// isChinese reports whether lang asks for Chinese labels, by the same rule
+// as lesson.Plan.Chinese.
 func isChinese(lang string) bool {
-	l := strings.ToLower(lang)
-	return l == "zh" || strings.HasPrefix(l, "zh-") || strings.HasPrefix(l, "zh_")
+	return lang == "zh" || strings.HasPrefix(lang, "zh-") || strings.HasPrefix(lang, "zh_")
 }
 
 // WriteBlock writes one block, preceded by a blank line.
@@ -56,10 +57,10 @@ func (w *Writer) WriteBlock(b document.Block) error {
 	if err != nil {
 		return err
 	}
-	w.lastList = marker
 	if text == "" {
 		return nil
 	}
+	w.lastList = marker
 	if _, err := w.bw.WriteString("\n" + text + "\n"); err != nil {
 		w.err = fmt.Errorf("write markdown: %w", err)
 		return w.err
@@ -204,8 +205,8 @@ func (w *Writer) blocks(bs []document.Block) (string, error) {
 		if err != nil {
 			return "", err
 		}
-		prev = m
 		if t != "" {
+			prev = m
 			parts = append(parts, t)
 		}
 	}
@@ -213,7 +214,8 @@ func (w *Writer) blocks(bs []document.Block) (string, error) {
 }
 
 // table formats a GFM table. An information table has no header of its own,
-// so it gets a generic one in the document's language.
+// so it gets a generic one in the document's language. GFM has no way to
+// give column widths, so Widths is not written.
 func (w *Writer) table(t document.Table) string {
 	header := make([]string, len(t.Header))
 	for i, c := range t.Header {

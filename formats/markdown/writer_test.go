@@ -141,6 +141,9 @@ func para(runs ...document.Run) document.Paragraph { return document.Paragraph{R
 
 func TestBlocks(t *testing.T) {
 	item := func(bs ...document.Block) document.ListItem { return document.ListItem{Blocks: bs} }
+	ol := func(start int, items ...document.ListItem) document.List {
+		return document.List{Ordered: true, Start: start, Items: items}
+	}
 	cell := func(s string) document.Cell {
 		return document.Cell{Blocks: []document.Block{document.Plain(s)}}
 	}
@@ -159,23 +162,25 @@ func TestBlocks(t *testing.T) {
 			document.Run{Text: "line"})},
 			"**b** *i* ``c`d``~~s~~ [link](<http://x.org/a b>)\\\nline\n"},
 		{"quote and note", []document.Block{
-			document.Paragraph{Style: document.Quote, Runs: []document.Run{{Text: "q"}, {Break: true}, {Text: "r"}}},
-			document.Paragraph{Style: document.Note, Runs: []document.Run{{Text: "Purpose: ", Bold: true}, {Text: "why"}}}},
+			document.Paragraph{Style: document.Quote,
+				Runs: []document.Run{{Text: "q"}, {Break: true}, {Text: "r"}}},
+			document.Paragraph{Style: document.Note,
+				Runs: []document.Run{{Text: "Purpose: ", Bold: true}, {Text: "why"}}}},
 			"> q\\\n> r\n\n**Purpose:** why\n"},
 		{"nested list", []document.Block{document.List{Items: []document.ListItem{
-			item(document.Plain("a"), document.List{Ordered: true, Start: 9, Items: []document.ListItem{
-				item(document.Plain("nine")), item(document.Plain("ten"))}}),
+			item(document.Plain("a"),
+				ol(9, item(document.Plain("nine")), item(document.Plain("ten")))),
 			item(document.Plain("b")),
 		}}},
 			"- a\n\n  9. nine\n  10. ten\n\n- b\n"},
 		{"lists apart", []document.Block{
 			document.List{Items: []document.ListItem{item(document.Plain("a"))}},
 			document.List{Items: []document.ListItem{item(document.Plain("b"))}},
-			document.List{Ordered: true, Start: 1, Items: []document.ListItem{item(document.Plain("c"))}},
-			document.List{Ordered: true, Start: 1, Items: []document.ListItem{item(), item(document.Plain("d"))}}},
+			ol(1, item(document.Plain("c"))),
+			ol(1, item(), item(document.Plain("d")))},
 			"- a\n\n* b\n\n1. c\n\n1)\n2) d\n"},
-		{"info table", []document.Block{document.Table{Role: document.InfoTable, Rows: [][]document.Cell{
-			{cell("Subject"), cell("a | b")}, {cell("Notes")}}}},
+		{"info table", []document.Block{document.Table{Role: document.InfoTable,
+			Rows: [][]document.Cell{{cell("Subject"), cell("a | b")}, {cell("Notes")}}}},
 			"| Item | Details |\n| --- | --- |\n| Subject | a \\| b |\n| Notes |  |\n"},
 		{"data table with blocks in cells", []document.Block{document.Table{
 			Header: []document.Cell{cell("A"), cell("B")},
@@ -264,7 +269,8 @@ func TestStylesKept(t *testing.T) {
 	}{
 		{[]document.Run{{Text: "标签：", Bold: true}, {Text: "内容"}}, "**标签**：内容"},
 		{[]document.Run{{Text: "是"}, {Text: "“引号”", Bold: true}, {Text: "文"}}, "是“**引号**”文"},
-		{[]document.Run{{Text: "a", Bold: true}, {Text: "b", Bold: true, Italic: true}}, "**a*b***"},
+		{[]document.Run{{Text: "a", Bold: true}, {Text: "b", Bold: true, Italic: true}},
+			"**a*b***"},
 		{[]document.Run{{Text: "bold ", Bold: true}, {Text: "plain"}}, "**bold** plain"},
 		{[]document.Run{{Text: "x", Link: "u"}, {Text: "y", Link: "v"}}, "[x](u)[y](v)"},
 		{[]document.Run{{Text: "[a]", Link: "u"}}, "[\\[a\\]](u)"},
@@ -307,7 +313,8 @@ type failing struct{}
 func (failing) Write([]byte) (int, error) { return 0, errors.New("disk full") }
 
 func TestChineseInfoHeader(t *testing.T) {
-	got := writeAll(t, document.Meta{Title: "课", Language: "zh-CN"}, func(yield func(document.Block) bool) {
+	meta := document.Meta{Title: "课", Language: "zh-CN"}
+	got := writeAll(t, meta, func(yield func(document.Block) bool) {
 		yield(document.Table{Role: document.InfoTable, Rows: [][]document.Cell{{}}})
 	})
 	if !strings.Contains(got, "| 项目 | 内容 |") {

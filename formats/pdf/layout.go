@@ -140,7 +140,9 @@ func (w *Writer) layoutBlocks(blocks []document.Block, width float64, depth int)
 		bl, after := w.layoutBlock(b, width, depth, false)
 		lines = append(lines, bl...)
 		if i < len(blocks)-1 && len(bl) > 0 {
-			lines = append(lines, gap(min(after, 1.2)))
+			g := gap(min(after, 1.2))
+			g.keep = bl[len(bl)-1].keep
+			lines = append(lines, g)
 		}
 	}
 	return lines
@@ -232,7 +234,15 @@ func (w *Writer) layoutParagraph(p document.Paragraph, width float64) []vline {
 		}
 		return lines
 	}
-	return w.layoutText(p.Runs, st, width, lineSpacing)
+	lines := w.layoutText(p.Runs, st, width, lineSpacing)
+	// A paragraph that ends in a colon introduces what follows.
+	if t := strings.TrimSpace(document.Text(p.Runs)); strings.HasSuffix(t, ":") ||
+		strings.HasSuffix(t, "：") {
+		for i := range lines {
+			lines[i].keep = true
+		}
+	}
+	return lines
 }
 
 // layoutText breaks runs drawn in base into lines of the given width.
@@ -260,13 +270,24 @@ func (w *Writer) layoutText(runs []document.Run, base style, width, spacing floa
 		if n := len(styles); n == 0 || *styles[n-1] != st {
 			styles = append(styles, &st)
 		}
-		idx := len(styles) - 1
+		idx, fb := len(styles)-1, -1
 		sp := styles[idx]
 		for _, r := range clean(run.Text, st.face, missing) {
 			if r == '\t' {
 				for range tabWidth {
 					gs = append(gs, glyph{r: ' ', w: w.width(sp, ' '), st: idx})
 				}
+				continue
+			}
+			if !st.face.Has(r) {
+				// A character only the fallback face has.
+				if fb < 0 {
+					f := st
+					f.face = fonts.FallbackFace
+					styles = append(styles, &f)
+					fb = len(styles) - 1
+				}
+				gs = append(gs, glyph{r: r, w: w.width(styles[fb], r), st: fb})
 				continue
 			}
 			gs = append(gs, glyph{r: r, w: w.width(sp, r), st: idx})
@@ -381,8 +402,14 @@ func (w *Writer) layoutList(l document.List, width float64, depth int) []vline {
 		marker := st
 		il[first].ops = append(il[first].ops, op{kind: opText, x: max(x, 0), y: baseline,
 			w: mw, text: markers[i], st: &marker})
+		// Keep the first two items together, and the last two.
+		if n := len(l.Items); n >= 2 && (i == 0 || i == n-2) {
+			il[len(il)-1].keep = true
+		}
 		if i > 0 {
-			lines = append(lines, gap(0.8))
+			g := gap(0.8)
+			g.keep = lines[len(lines)-1].keep
+			lines = append(lines, g)
 		}
 		lines = append(lines, il...)
 	}
@@ -415,6 +442,7 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 		r         rune
 		col, cols int
 		advance   int
+		fallback  bool // drawn in the fallback face
 	}
 	var rows [][]cell
 	maxCols := 1
@@ -430,7 +458,12 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 				}
 				continue
 			}
-			adv := w.advance(fonts.MonoFace, r)
+			fallback := !fonts.MonoFace.Has(r)
+			face := fonts.MonoFace
+			if fallback {
+				face = fonts.FallbackFace
+			}
+			adv := w.advance(face, r)
 			cols := 1
 			switch {
 			case adv == 0:
@@ -438,7 +471,8 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 			case adv > monoAdvance*3/2:
 				cols = 2
 			}
-			row = append(row, cell{r: r, col: col, cols: cols, advance: adv})
+			row = append(row, cell{r: r, col: col, cols: cols, advance: adv,
+				fallback: fallback})
 			col += cols
 		}
 		maxCols = max(maxCols, col)
@@ -453,6 +487,7 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 	colW := em * size
 	limit := max(1, int(avail/colW+1e-9))
 	st := &style{face: fonts.MonoFace, size: size, color: textColor}
+	fst := &style{face: fonts.FallbackFace, size: size, color: textColor}
 	// Box-drawing characters reach the next line only if lines are close.
 	spacing := 1.4
 	if p.Role == document.Board {
@@ -480,12 +515,12 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 				for i := 0; i < len(part); {
 					c := part[i]
 					x := pad + float64(c.col-base)*colW
-					if c.advance == monoAdvance && c.cols == 1 {
+					if c.advance == monoAdvance && c.cols == 1 && !c.fallback {
 						// A run of half-width characters needs no placing.
 						j := i
 						var b strings.Builder
 						for ; j < len(part) && part[j].advance == monoAdvance &&
-							part[j].cols == 1; j++ {
+							part[j].cols == 1 && !part[j].fallback; j++ {
 							b.WriteRune(part[j].r)
 						}
 						if s := strings.TrimRight(b.String(), " "); s != "" {
@@ -500,8 +535,12 @@ func (w *Writer) layoutPre(p document.Preformatted, width float64) []vline {
 					if c.cols == 0 {
 						x -= colW // a combining mark sits on the character before
 					}
+					cst := st
+					if c.fallback {
+						cst = fst
+					}
 					line.ops = append(line.ops, op{kind: opText, x: x + (cw-aw)/2,
-						y: baseline, w: aw, text: string(c.r), st: st})
+						y: baseline, w: aw, text: string(c.r), st: cst})
 					i++
 				}
 			}

@@ -13,7 +13,7 @@ import (
 // the distance between tab stops in preformatted text.
 const tabWidth = 4
 
-// missing returns what is drawn in place of r, a character face cannot
+// missing returns what is drawn in place of r, a character no face can
 // show: its code point in brackets, such as "[U+1F600]", so that a reader
 // sees that something was there and what it was. Invisible formatting
 // characters (joiners, variation selectors, direction marks, skin tone
@@ -56,8 +56,8 @@ func wide(r rune) bool {
 // clean prepares s for face: it drops control characters other than
 // newline and tab, turns carriage returns and Unicode line separators into
 // newlines, replaces each invalid byte by U+FFFD, and replaces characters
-// beyond the Basic Multilingual Plane and characters face has no glyph for
-// with what subst returns. Tabs are kept for the caller to expand. Everything left is a
+// beyond the Basic Multilingual Plane and characters neither face nor the
+// fallback face has a glyph for with what subst returns. Tabs are kept for the caller to expand. Everything left is a
 // character fpdf can encode and the face can draw.
 func clean(s string, face fonts.Face, subst func(rune) string) string {
 	ok := true
@@ -105,7 +105,8 @@ func clean(s string, face fonts.Face, subst func(rune) string) string {
 	return b.String()
 }
 
-// keep reports whether r can go to fpdf unchanged for face.
+// keep reports whether r can go to fpdf unchanged to be drawn in face or,
+// when face lacks it, in the fallback face.
 func keep(r rune, face fonts.Face) bool {
 	if r < 0x20 || r >= 0x7F && r < 0xA0 || r > 0xFFFF || invisible(r) {
 		return false
@@ -113,7 +114,7 @@ func keep(r rune, face fonts.Face) bool {
 	if r >= 0xFDD0 && r <= 0xFDEF || r == 0xFFFE || r == 0xFFFF {
 		return false
 	}
-	return face.Has(r)
+	return face.Has(r) || fonts.FallbackFace.Has(r)
 }
 
 // plain prepares s for a PDF text string outside the page content, such as

@@ -17,8 +17,9 @@ import (
 // fontNames are the PostScript names the embedded subsets get, each with a
 // subset tag of six capital letters.
 var fontNames = [...]string{
-	fonts.SansFace: "WQYSAN+WenQuanYiMicroHei",
-	fonts.MonoFace: "WQYMON+WenQuanYiMicroHeiMono",
+	fonts.SansFace:     "WQYSAN+WenQuanYiMicroHei",
+	fonts.MonoFace:     "WQYMON+WenQuanYiMicroHeiMono",
+	fonts.FallbackFace: "DJVSAN+DejaVuSans",
 }
 
 // families are the names under which the faces are registered with fpdf.
@@ -26,8 +27,9 @@ var fontNames = [...]string{
 // subset; Close renames each to its entry in fontNames, which is as long,
 // so that the cross-reference offsets of the file stay right.
 var families = [...]string{
-	fonts.SansFace: familyFor("sans", fontNames[fonts.SansFace]),
-	fonts.MonoFace: familyFor("mono", fontNames[fonts.MonoFace]),
+	fonts.SansFace:     familyFor("sans", fontNames[fonts.SansFace]),
+	fonts.MonoFace:     familyFor("mono", fontNames[fonts.MonoFace]),
+	fonts.FallbackFace: familyFor("fall", fontNames[fonts.FallbackFace]),
 }
 
 // familyFor returns prefix padded with zeros to make "utf8" and it as long
@@ -68,7 +70,7 @@ var _ document.Writer = (*Writer)(nil)
 // no file identifier, and a zero meta.Created stands for the Unix epoch
 // rather than the current time.
 func NewWriter(w io.Writer, meta document.Meta) (wr *Writer, err error) {
-	for _, f := range []fonts.Face{fonts.SansFace, fonts.MonoFace} {
+	for _, f := range []fonts.Face{fonts.SansFace, fonts.MonoFace, fonts.FallbackFace} {
 		if err := f.Err(); err != nil {
 			return nil, fmt.Errorf("load font: %w", err)
 		}
@@ -77,12 +79,6 @@ func NewWriter(w io.Writer, meta document.Meta) (wr *Writer, err error) {
 	defer wr.recover(&err)
 	pdf := fpdf.New("P", "mm", "A4", "")
 	wr.pdf = pdf
-	for i := range wr.widths {
-		wr.widths[i] = make([]int32, 0x10000)
-		for r := range wr.widths[i] {
-			wr.widths[i][r] = -1
-		}
-	}
 	wr.useFace(fonts.SansFace)
 	pdf.SetMargins(margin, margin, margin)
 	pdf.SetAutoPageBreak(false, margin)
@@ -237,14 +233,18 @@ func (w *Writer) pdfErr(action string) error {
 }
 
 // useFace registers face with fpdf if it is not yet. Parsing a face takes
-// a good part of the time a small document needs, so the Mono face is
-// added only when some text needs it.
+// a good part of the time a small document needs, so the Mono and fallback
+// faces are added only when some text needs them.
 func (w *Writer) useFace(face fonts.Face) {
 	if w.added[face] {
 		return
 	}
 	w.added[face] = true
 	w.pdf.AddUTF8FontFromBytes(families[face], "", face.TTF())
+	w.widths[face] = make([]int32, 0x10000)
+	for r := range w.widths[face] {
+		w.widths[face][r] = -1
+	}
 }
 
 // advance returns the advance of r in face in thousandths of an em, as fpdf
@@ -254,11 +254,11 @@ func (w *Writer) advance(face fonts.Face, r rune) int {
 	if r < 0 || r > 0xFFFF {
 		return 0
 	}
+	w.useFace(face)
 	table := w.widths[face]
 	if v := table[r]; v >= 0 {
 		return int(v)
 	}
-	w.useFace(face)
 	pdf := w.pdf
 	family, style := pdf.GetFontFamily(), pdf.GetFontStyle()
 	size, _ := pdf.GetFontSize()

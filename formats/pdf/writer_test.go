@@ -76,6 +76,8 @@ func sampleBlocks() []document.Block {
 			document.Run{Text: "tab\there."}),
 		document.Paragraph{Style: document.Note, Runs: []document.Run{
 			{Text: "设计意图：激活已有知识，营造轻松氛围。"}}},
+		document.Table{Header: []document.Cell{cell("单词"), cell("音标")},
+			Rows: [][]document.Cell{{cell("grandmother"), cell("/ˈɡrænmʌðə(r)/")}}},
 		document.Paragraph{Style: document.Quote, Runs: []document.Run{
 			{Text: "Tip: pause after each city so weaker listeners can catch up."}}},
 		document.Heading{Level: 2, Text: "教学过程 Procedure"},
@@ -142,7 +144,7 @@ func TestWriteSample(t *testing.T) {
 	text := strings.Join(strings.Fields(string(out)), "")
 	for _, want := range []string{"教学目标Objectives", "Studentscannameeightfamilymembers",
 		"学生能够正确使用物主代词", "[U+1F600]", "father爸爸", "这一行非常长",
-		"最后一段。Lastparagraph.", "1/", "设计意图"} {
+		"最后一段。Lastparagraph.", "1/", "设计意图", "/ˈɡrænmʌðə(r)/"} {
 		if !strings.Contains(text, want) {
 			t.Errorf("pdftotext output lacks %q", want)
 		}
@@ -166,8 +168,8 @@ func TestWriteSample(t *testing.T) {
 			t.Errorf("font not embedded as a subset: %s", line)
 		}
 	}
-	if fontLines != 2 {
-		t.Errorf("pdffonts lists %d fonts, want 2:\n%s", fontLines, out)
+	if fontLines != 3 {
+		t.Errorf("pdffonts lists %d fonts, want 3:\n%s", fontLines, out)
 	}
 }
 

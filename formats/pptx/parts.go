@@ -138,7 +138,9 @@ func levelStyles(size int, color string, bullets bool) string {
 
 // themeXML returns a theme whose fonts are Arial and Microsoft YaHei.
 func themeXML(name string) string {
-	clr := func(n, v string) string { return `<a:` + n + `><a:srgbClr val="` + v + `"/></a:` + n + `>` }
+	clr := func(n, v string) string {
+		return `<a:` + n + `><a:srgbClr val="` + v + `"/></a:` + n + `>`
+	}
 	fontSet := `<a:latin typeface="` + fontLatin + `" panose="020B0604020202020204"/>` +
 		`<a:ea typeface="` + fontEA + `"/><a:cs typeface=""/>` +
 		`<a:font script="Hans" typeface="` + fontEA + `"/>`

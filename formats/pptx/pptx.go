@@ -298,7 +298,9 @@ func (w *Writer) list(l document.List) {
 	w.addParas(listParas(l, 0, sizeBody))
 }
 
-// listParas returns the paragraphs of a list at nesting level.
+// listParas returns the paragraphs of a list at nesting level. Numbers are
+// written as text rather than automatic numbering, so that they stay right
+// when a list is split across slides or interrupted by nested items.
 func listParas(l document.List, level int, size float64) []tpara {
 	var out []tpara
 	n := min(max(l.Start, 1), 1<<30)

@@ -325,7 +325,11 @@ func (x *slideXML) monoRPr(size, spc int) string {
 }
 
 // preBox writes preformatted lines in the monospaced face. Wide characters
-// get extra spacing so that they take exactly two columns.
+// get extra spacing so that they take exactly two columns. LibreOffice
+// Impress adds its own space where Latin text meets Chinese, which DrawingML
+// cannot switch off, so there a line mixing the two can be off by a quarter
+// of a character; where the face is missing and another is substituted,
+// the columns hold only if it has the same proportions.
 func (x *slideXML) preBox(p *prePiece, y, h int) {
 	id := x.nextID()
 	fill := solid(colCode) + `<a:ln><a:noFill/></a:ln>`
