@@ -38,7 +38,8 @@ func TestParseJSONMyFamily(t *testing.T) {
 	}
 	eq(t, "objectives", len(p.Objectives), 3)
 	eq(t, "objective 3", p.Objectives[2], "学生能够正确使用物主代词 his / her。")
-	eq(t, "key points", p.KeyPoints, []string{"家庭成员词汇的读音与拼写", "句型 This is my ... / These are my ..."})
+	eq(t, "key points", p.KeyPoints, []string{"家庭成员词汇的读音与拼写",
+		"句型 This is my ... / These are my ..."})
 	eq(t, "difficulties", len(p.Difficulties), 2)
 	eq(t, "materials", p.Materials, []string{"家庭照片（学生自带）", "PPT 课件与单词卡片", "Worksheet 3A（见附件）"})
 	eq(t, "vocabulary", p.Vocabulary[1], Term{Term: "cousin", PartOfSpeech: "n.",
@@ -130,7 +131,8 @@ func TestParseJSONProblems(t *testing.T) {
 		{"not an object", `[1]`, []Problem{{"", "the lesson plan must be an object, not a list"}}},
 		{"empty input", "  ", []Problem{{"", "malformed JSON: the input is empty"}}},
 		{"syntax error", "{\"title\": \"x\",\n  \"tags\": [1,]\n}", []Problem{{"",
-			"malformed JSON at line 2, column 14: invalid character ']' looking for beginning of value"}}},
+			"malformed JSON at line 2, column 14: " +
+				"invalid character ']' looking for beginning of value"}}},
 		{"truncated", "{\"title\": \"x\",\n", []Problem{{"",
 			"malformed JSON at line 2, column 1: unexpected end of input"}}},
 		{"trailing text", `{"title":"a"} x`, []Problem{{"",
@@ -141,9 +143,12 @@ func TestParseJSONProblems(t *testing.T) {
 			"class_size is out of range"}}},
 		{"fraction", `{"title":"a","duration_minutes":4.5}`, []Problem{{"/duration_minutes",
 			"duration_minutes must be a whole number"}}},
-		{"deep path", `{"title":"a","procedure":[{"name":"s","steps":[{"name":"t","minutes":"5"}]}]}`,
-			[]Problem{{"/procedure/0/steps/0/minutes", "minutes must be a whole number, not a string"}}},
-		{"slash in key", `{"title":"a","x/y~z":1}`, []Problem{{"/x~1y~0z", `unknown field "x/y~z"`}}},
+		{"deep path",
+			`{"title":"a","procedure":[{"name":"s","steps":[{"name":"t","minutes":"5"}]}]}`,
+			[]Problem{{"/procedure/0/steps/0/minutes",
+				"minutes must be a whole number, not a string"}}},
+		{"slash in key", `{"title":"a","x/y~z":1}`,
+			[]Problem{{"/x~1y~0z", `unknown field "x/y~z"`}}},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -211,8 +216,8 @@ func TestValidate(t *testing.T) {
 			{"/procedure/0/minutes", "minutes must be at most 600"},
 			{"/procedure/1/steps/0/minutes", "minutes must be at least 0"},
 			{"/sections/0/after", "after must be one of title, analysis, objectives, key_points, " +
-				"difficulties, materials, vocabulary, grammar, procedure, board_design, homework, " +
-				"assessment, reflection"},
+				"difficulties, materials, vocabulary, grammar, procedure, board_design, " +
+				"homework, assessment, reflection"},
 			{"/title", "title must not be blank"},
 		}},
 		{"empty title", &Plan{}, []Problem{{"/title", "title must not be empty"}}},
@@ -238,7 +243,8 @@ func TestValidate(t *testing.T) {
 }
 
 func TestValidationErrorMessage(t *testing.T) {
-	err := &ValidationError{Problems: []Problem{{"", "malformed JSON"}, {"/title", "title is required"}}}
+	err := &ValidationError{Problems: []Problem{
+		{"", "malformed JSON"}, {"/title", "title is required"}}}
 	eq(t, "message", err.Error(), "invalid lesson plan: malformed JSON; /title: title is required")
 }
 

@@ -218,7 +218,8 @@ var markdownCases = []markdownCase{
 	},
 	{
 		name: "fill-in blanks are kept literally",
-		in:   "# T\n\n## Homework\n\n1. I ____ (go) to school.\n2. She __ __ late.\n\nWrite ____ words.\n",
+		in: "# T\n\n## Homework\n\n1. I ____ (go) to school.\n2. She __ __ late.\n\n" +
+			"Write ____ words.\n",
 		check: func(t *testing.T, p *Plan) {
 			eq(t, "homework", p.Homework,
 				[]string{"I ____ (go) to school.", "She __ __ late.", "Write ____ words."})
@@ -226,7 +227,8 @@ var markdownCases = []markdownCase{
 	},
 	{
 		name: "CRLF line endings",
-		in:   "---\r\ntitle: T\r\n---\r\n\r\n## Objectives\r\n\r\n- a\r\n- b\r\n\r\n## Reflection\r\n\r\nx\r\ny\r\n",
+		in: "---\r\ntitle: T\r\n---\r\n\r\n## Objectives\r\n\r\n- a\r\n- b\r\n\r\n" +
+			"## Reflection\r\n\r\nx\r\ny\r\n",
 		check: func(t *testing.T, p *Plan) {
 			eq(t, "objectives", p.Objectives, []string{"a", "b"})
 			eq(t, "reflection", p.Reflection, "x\ny")
@@ -246,9 +248,10 @@ var markdownCases = []markdownCase{
 		problems: []string{"front matter near line 4", "invalid YAML"},
 	},
 	{
-		name:     "front matter values out of range",
-		in:       "---\nduration: soon\nclass_size: 0\ndate: tomorrow\n---\n# T\n",
-		problems: []string{"line 2: duration must be a number of minutes", "line 3: class_size", "line 4: date"},
+		name: "front matter values out of range",
+		in:   "---\nduration: soon\nclass_size: 0\ndate: tomorrow\n---\n# T\n",
+		problems: []string{"line 2: duration must be a number of minutes",
+			"line 3: class_size", "line 4: date"},
 	},
 	{
 		name: "front matter title wins over a different H1",
@@ -271,7 +274,8 @@ var markdownCases = []markdownCase{
 	},
 	{
 		name: "procedure without stage headings is one stage",
-		in:   "# T\n\n## Procedure (40 minutes)\n\nTeacher: explains.\n\n- a list\n\nStudents work.\n",
+		in: "# T\n\n## Procedure (40 minutes)\n\nTeacher: explains.\n\n- a list\n\n" +
+			"Students work.\n",
 		check: func(t *testing.T, p *Plan) {
 			eq(t, "procedure", p.Procedure, []Stage{{Name: "Procedure", Minutes: intp(40),
 				Teacher: "explains.\n\n- a list", Content: "Students work."}})
@@ -336,7 +340,8 @@ var markdownCases = []markdownCase{
 			"- **Present perfect**: have + done\n  - I have seen it.\n",
 		check: func(t *testing.T, p *Plan) {
 			eq(t, "grammar", p.Grammar, []Grammar{
-				{Point: "will", Explanation: "For predictions.", Examples: []string{"It will rain."}},
+				{Point: "will", Explanation: "For predictions.",
+					Examples: []string{"It will rain."}},
 				{Point: "be going to", Examples: []string{"Look, it's going to rain."}},
 				{Point: "Present perfect", Explanation: "have + done",
 					Examples: []string{"I have seen it."}},
@@ -376,7 +381,8 @@ var markdownCases = []markdownCase{
 	},
 	{
 		name: "setext headings and separators",
-		in:   "Weather\n=======\n\nObjectives\n----------\n\n- a\n\n---\n\nHomework\n--------\n\n- b\n\n***\n",
+		in: "Weather\n=======\n\nObjectives\n----------\n\n- a\n\n---\n\n" +
+			"Homework\n--------\n\n- b\n\n***\n",
 		check: func(t *testing.T, p *Plan) {
 			eq(t, "title", p.Title, "Weather")
 			eq(t, "objectives", p.Objectives, []string{"a"})

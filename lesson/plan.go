@@ -82,7 +82,8 @@ type Stage struct {
 	Steps       []Stage `json:"steps,omitempty"`
 }
 
-// Section is a further section with a heading and a CommonMark body.
+// Section is a further section with a plain-text heading and a CommonMark
+// body.
 //
 // After names the standard section it follows, by its JSON key (for example
 // "objectives"), so that a Markdown import keeps a section it did not

@@ -337,8 +337,17 @@ func (st *inlineState) add(t string, s style, code bool) {
 		st.soft = false
 		first, _ := utf8.DecodeRuneInString(t)
 		if !(isCJK(st.lastRune()) && isCJK(first)) {
-			st.runs = append(st.runs, document.Run{Text: " ", Bold: s.bold && st.lastBold(),
-				Italic: s.italic && st.lastItalic()})
+			// The space takes the style the text on both sides shares.
+			sp := document.Run{Text: " "}
+			if n := len(st.runs); n > 0 {
+				last := st.runs[n-1]
+				sp.Bold, sp.Italic, sp.Strike = s.bold && last.Bold, s.italic && last.Italic,
+					s.strike && last.Strike
+				if s.link == last.Link {
+					sp.Link = s.link
+				}
+			}
+			st.runs = append(st.runs, sp)
 		}
 	}
 	st.runs = append(st.runs, document.Run{Text: t, Bold: s.bold, Italic: s.italic,
@@ -357,14 +366,6 @@ func (st *inlineState) lastRune() rune {
 	}
 	r, _ := utf8.DecodeLastRuneInString(st.runs[len(st.runs)-1].Text)
 	return r
-}
-
-func (st *inlineState) lastBold() bool {
-	return len(st.runs) > 0 && st.runs[len(st.runs)-1].Bold
-}
-
-func (st *inlineState) lastItalic() bool {
-	return len(st.runs) > 0 && st.runs[len(st.runs)-1].Italic
 }
 
 // walkInline converts the inline children of n in style s.
