@@ -67,8 +67,9 @@ func (f Face) load() *face {
 func (f Face) valid() bool { return f >= 0 && int(f) < len(collectionIndex) }
 
 // TTF returns the face as a standalone TrueType file. The slice is shared
-// and must not be modified. It returns nil only if the embedded collection
-// is damaged, which the tests rule out.
+// and must not be modified; code that writes into the font data it is
+// given, as fpdf does, must get a copy. It returns nil only if the embedded
+// data is damaged, which the tests rule out.
 func (f Face) TTF() []byte {
 	if !f.valid() {
 		return nil

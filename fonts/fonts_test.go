@@ -100,7 +100,7 @@ func TestHas(t *testing.T) {
 		{'ə', false, false, true}, // IPA
 		{'ˈ', false, false, true}, // IPA stress mark
 		{0x10FFFF, false, false, false},
-		{0x1F600, false, false, true}, // emoji
+		{0x1F600, false, false, true},  // emoji
 		{0x20000, false, false, false}, // CJK extension B
 		{-1, false, false, false},
 		{0x110000, false, false, false},

@@ -18,7 +18,8 @@ func BenchmarkSmall(b *testing.B) {
 			{Blocks: []document.Block{document.Plain("Presentation 新授")}},
 		}},
 		document.Table{Header: []document.Cell{cell("Term"), cell("Meaning")},
-			Rows: [][]document.Cell{{cell("drizzle"), cell("小雨")}, {cell("gust"), cell("阵风")}}},
+			Rows: [][]document.Cell{{cell("drizzle"), cell("小雨")},
+				{cell("gust"), cell("阵风")}}},
 		document.Preformatted{Role: document.Board, Text: "┌──┐\n│爸│\n└──┘"},
 	}
 	meta := document.Meta{Title: "Unit 3 我的家人"}

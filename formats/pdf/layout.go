@@ -1,6 +1,7 @@
 package pdf
 
 import (
+	"fmt"
 	"math"
 	"strconv"
 	"strings"
@@ -68,7 +69,7 @@ type opKind int
 
 const (
 	opFill opKind = iota // a filled rectangle
-	opRule               // a line segment
+	opRule               // a line from (x, y) across w and down h; h thick if both are set
 	opText               // text
 )
 
@@ -337,7 +338,7 @@ func cleanURL(link string) string {
 	for i := 0; i < len(link); i++ {
 		c := link[i]
 		if c <= ' ' || c >= 0x7F {
-			b.WriteString("%" + strings.ToUpper(strconv.FormatUint(uint64(c)|0x100, 16)[1:]))
+			fmt.Fprintf(&b, "%%%02X", c)
 			continue
 		}
 		b.WriteByte(c)

@@ -18,12 +18,15 @@ type span struct{ start, end int }
 // two characters. No break leaves a closing punctuation mark at the start
 // of a line or an opening one at the end: the characters before it move to
 // the next line. The spaces at a soft break are left out of both lines;
-// every other glyph is in exactly one line. A single glyph wider than width
-// gets a line of its own. At least one line is returned.
+// so are spaces that begin a line, after a newline, if they leave no room
+// for the character after them. Every other glyph is in exactly one line.
+// A single glyph wider than width gets a line of its own. At least one line
+// is returned.
 func breakLines(gs []glyph, width float64) []span {
 	var lines []span
 	start := 0
 	for {
+		start = skipIndent(gs, start, width)
 		end, next, hard := fitLine(gs, start, width)
 		lines = append(lines, span{start, trimSpaces(gs, start, end)})
 		if next >= len(gs) && !hard {
@@ -71,6 +74,21 @@ func fitLine(gs []glyph, start int, width float64) (end, next int, hard bool) {
 		content = true
 	}
 	return len(gs), len(gs), false
+}
+
+// skipIndent returns start moved past the spaces that begin the line there
+// if they and the character after them do not fit in width; such spaces
+// count as break spaces.
+func skipIndent(gs []glyph, start int, width float64) int {
+	k, w := start, 0.0
+	for k < len(gs) && gs[k].r == ' ' {
+		w += gs[k].w
+		k++
+	}
+	if k > start && k < len(gs) && gs[k].r != '\n' && w+gs[k].w > width {
+		return k
+	}
+	return start
 }
 
 // trimSpaces returns end moved back over the spaces that end gs[start:end].

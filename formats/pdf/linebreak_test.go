@@ -58,6 +58,7 @@ func TestBreakLines(t *testing.T) {
 		{"hard break", "ab\ncd", 10, []string{"ab", "cd"}},
 		{"trailing hard break", "ab\n", 10, []string{"ab", ""}},
 		{"leading spaces kept", "  ab\n  cd", 10, []string{"  ab", "  cd"}},
+		{"indent too wide", "    ab\n    cd", 2, []string{"ab", "cd"}},
 		{"glyph wider than line", "我我", 1, []string{"我", "我"}},
 		{"ellipsis kept together", "好好好……", 7, []string{"好好", "好……"}},
 		{"only closings", "。。。。", 4, []string{"。。", "。。"}},
@@ -80,11 +81,11 @@ func checkNothingDropped(t *testing.T, in string, lines []string) {
 	t.Helper()
 	rest := in
 	for i, l := range lines {
-		if i > 0 {
+		if i > 0 && strings.HasPrefix(strings.TrimLeft(rest, " "), "\n") {
+			rest = strings.TrimLeft(rest, " ")[1:]
+		}
+		if !strings.HasPrefix(rest, l) {
 			rest = strings.TrimLeft(rest, " ")
-			if strings.HasPrefix(rest, "\n") {
-				rest = rest[1:]
-			}
 		}
 		if !strings.HasPrefix(rest, l) {
 			t.Fatalf("line %d %q is not next in %q", i, l, rest)

@@ -57,8 +57,9 @@ func wide(r rune) bool {
 // newline and tab, turns carriage returns and Unicode line separators into
 // newlines, replaces each invalid byte by U+FFFD, and replaces characters
 // beyond the Basic Multilingual Plane and characters neither face nor the
-// fallback face has a glyph for with what subst returns. Tabs are kept for the caller to expand. Everything left is a
-// character fpdf can encode and the face can draw.
+// fallback face has a glyph for with what subst returns. Tabs are kept for
+// the caller to expand. Everything left is a character fpdf can encode and
+// the face or the fallback face can draw.
 func clean(s string, face fonts.Face, subst func(rune) string) string {
 	ok := true
 	for _, r := range s {

@@ -43,9 +43,10 @@ const creator = "lessonexport"
 
 // Writer writes a document as PDF. Make one with NewWriter.
 //
-// fpdf keeps the whole document in memory until Close writes it out, so a
-// Writer holds every page it has laid out; only the layout of the block at
-// hand is kept besides, and the lines held back to keep a heading with what
+// A Writer holds every page it has written until Close, because fpdf keeps
+// the whole document in memory until it writes it out; this is a known
+// shortcoming for very long documents. Of the layout it keeps only the
+// block at hand and the lines held back to keep a heading with what
 // follows it.
 type Writer struct {
 	out     io.Writer
@@ -68,7 +69,8 @@ var _ document.Writer = (*Writer)(nil)
 // also printed at the top of the first page. Nothing is written to w until
 // Close. The same meta and blocks always give the same bytes: fpdf writes
 // no file identifier, and a zero meta.Created stands for the Unix epoch
-// rather than the current time.
+// rather than the current time. The dates are written in UTC but, as fpdf
+// writes them, without a time zone.
 func NewWriter(w io.Writer, meta document.Meta) (wr *Writer, err error) {
 	for _, f := range []fonts.Face{fonts.SansFace, fonts.MonoFace, fonts.FallbackFace} {
 		if err := f.Err(); err != nil {
@@ -240,7 +242,11 @@ func (w *Writer) useFace(face fonts.Face) {
 		return
 	}
 	w.added[face] = true
-	w.pdf.AddUTF8FontFromBytes(families[face], "", face.TTF())
+	// fpdf writes into the font data it is given while it makes the subset
+	// (a glyph's side bearing lands on the last full metric), so it gets a
+	// copy of its own: the shared data stays intact and the output depends
+	// only on the input.
+	w.pdf.AddUTF8FontFromBytes(families[face], "", bytes.Clone(face.TTF()))
 	w.widths[face] = make([]int32, 0x10000)
 	for r := range w.widths[face] {
 		w.widths[face][r] = -1
