@@ -13,10 +13,12 @@ import (
 	"go.temporal.io/sdk/activity"
 	"go.temporal.io/sdk/temporal"
 
+	"lessonexport/alertlog"
 	"lessonexport/failure"
 	"lessonexport/formats"
 	"lessonexport/lesson"
 	"lessonexport/lessonstore"
+	"lessonexport/metrics"
 	"lessonexport/storage"
 )
 
@@ -33,9 +35,18 @@ type FileStore interface {
 type Activities struct {
 	Lessons lessonstore.Store
 	Files   FileStore
+	// Metrics, when set, receives the export metrics.
+	Metrics *metrics.Metrics
+	// MaxConcurrent is the worker's cap on export activities, for logs.
+	MaxConcurrent int
 	// HeartbeatInterval is how often a running generation reports that it
 	// is alive. Zero means every two seconds.
 	HeartbeatInterval time.Duration
+	// Write renders a plan as a format into w; nil means formats.Write.
+	// Tests replace it to make generation slow or fail.
+	Write func(ctx context.Context, w io.Writer, f formats.Format, p *lesson.Plan) error
+
+	active atomic.Int64
 }
 
 // LoadInput names the lesson an export is of.
@@ -96,6 +107,7 @@ type GenerateProgress struct {
 // valid plan, and that the format is known. Its failures are validation
 // failures, which Temporal does not retry.
 func (a *Activities) LoadLesson(ctx context.Context, in LoadInput) (LessonRef, error) {
+	defer a.track()()
 	f, err := formats.Parse(in.Format)
 	if err != nil {
 		return LessonRef{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -117,6 +129,7 @@ func (a *Activities) LoadLesson(ctx context.Context, in LoadInput) (LessonRef, e
 // key derived from the export ID, heartbeating as it goes. Cancelling the
 // activity stops the generation and leaves no file behind.
 func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (StagedFile, error) {
+	defer a.track()()
 	f, err := formats.Parse(in.Lesson.Format)
 	if err != nil {
 		return StagedFile{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -135,7 +148,11 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 	pr, pw := io.Pipe()
 	genErr := make(chan error, 1)
 	go func() {
-		err := formats.Write(ctx, &countingWriter{w: pw, n: &written}, f, l.Plan)
+		write := a.Write
+		if write == nil {
+			write = formats.Write
+		}
+		err := write(ctx, &countingWriter{w: pw, n: &written}, f, l.Plan)
 		pw.CloseWithError(err)
 		genErr <- err
 	}()
@@ -163,6 +180,7 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 // StoreDocument publishes a staged document under its final key. Run again
 // after it succeeded, it finds the published file and reports it again.
 func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFile, error) {
+	defer a.track()()
 	f, err := formats.Parse(in.Lesson.Format)
 	if err != nil {
 		return StoredFile{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -186,15 +204,22 @@ func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFi
 	if err != nil {
 		return StoredFile{}, failure.NewError(failure.Storage, "the document could not be stored", err)
 	}
+	activity.GetLogger(ctx).Info("document saved", "event", alertlog.FileSaved,
+		alertlog.TaskID, in.ExportID, alertlog.Format, string(f), alertlog.SizeBytes, out.Size)
 	return out, nil
 }
 
 // DiscardDocument removes a staged document of a failed or cancelled
 // export. A file that is already gone is no error.
 func (a *Activities) DiscardDocument(ctx context.Context, key string) error {
-	if err := a.Files.Delete(key); err != nil && !errors.Is(err, storage.ErrNotFound) {
+	err := a.Files.Delete(key)
+	if errors.Is(err, storage.ErrNotFound) {
+		return nil
+	}
+	if err != nil {
 		return failure.NewError(failure.Storage, "the staged document could not be removed", err)
 	}
+	activity.GetLogger(ctx).Info("staged document deleted", "event", alertlog.FileDeleted, "key", key)
 	return nil
 }
 

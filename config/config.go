@@ -45,6 +45,12 @@ type Config struct {
 	MetricsAddr string
 	// ShutdownTimeout bounds a graceful stop.
 	ShutdownTimeout time.Duration
+	// QueueTimeout is how long an export step may wait for a worker slot
+	// before the export fails as a timeout.
+	QueueTimeout time.Duration
+	// SlowExportThreshold is how long an export may run before it is
+	// logged as slow.
+	SlowExportThreshold time.Duration
 }
 
 // Development reports whether the service runs in development mode.
@@ -81,6 +87,8 @@ func Parse(getenv func(string) string) (*Config, error) {
 		MaxBodyBytes:         p.int("LESSONEXPORT_MAX_BODY_BYTES", 4<<20, 1024, 1<<30),
 		MetricsAddr:          p.str("LESSONEXPORT_METRICS_ADDR", "127.0.0.1:9464"),
 		ShutdownTimeout:      p.duration("LESSONEXPORT_SHUTDOWN_TIMEOUT", 15*time.Second),
+		QueueTimeout:         p.duration("LESSONEXPORT_QUEUE_TIMEOUT", 10*time.Minute),
+		SlowExportThreshold:  p.duration("LESSONEXPORT_SLOW_EXPORT_THRESHOLD", 30*time.Second),
 	}
 	if c.MetricsAddr != "" {
 		c.MetricsAddr = p.addr("LESSONEXPORT_METRICS_ADDR", c.MetricsAddr)

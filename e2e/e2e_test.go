@@ -28,7 +28,7 @@ var examples = []example{
 var allFormats = []string{"word", "pdf", "pptx", "markdown"}
 
 func TestExportsEveryExampleToEveryFormatThroughTheAPI(t *testing.T) {
-	s := startStack(t, 4)
+	s := startStack(t, stackOptions{maxConcurrent: 4})
 
 	type job struct {
 		ex     example

@@ -16,17 +16,23 @@ import (
 	"os/exec"
 	"path/filepath"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
+	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"go.temporal.io/sdk/testsuite"
 
 	"lessonexport/activities"
+	"lessonexport/alertlog"
 	"lessonexport/auth"
 	"lessonexport/exports"
+	"lessonexport/formats"
+	"lessonexport/lesson"
 	"lessonexport/lessonstore"
+	"lessonexport/metrics"
 	"lessonexport/storage"
 	"lessonexport/web"
 	"lessonexport/worker"
@@ -41,6 +47,49 @@ type stack struct {
 	temporal client.Client
 	files    *storage.Local
 	auth     *auth.HS256
+	registry *prometheus.Registry
+	metrics  *metrics.Metrics
+	logs     *syncBuffer
+}
+
+// stackOptions vary the stack a test runs.
+type stackOptions struct {
+	maxConcurrent int
+	// write replaces the document writer of the worker's activities.
+	write func(ctx context.Context, w io.Writer, f formats.Format, p *lesson.Plan) error
+	// queueTimeout and slowThreshold go to every export.
+	queueTimeout, slowThreshold time.Duration
+}
+
+// syncBuffer collects log lines from many goroutines.
+type syncBuffer struct {
+	mu  sync.Mutex
+	buf bytes.Buffer
+}
+
+func (b *syncBuffer) Write(p []byte) (int, error) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	return b.buf.Write(p)
+}
+
+// lines returns the log lines written so far, decoded.
+func (b *syncBuffer) lines(t *testing.T) []map[string]any {
+	t.Helper()
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	var out []map[string]any
+	for _, l := range strings.Split(strings.TrimSpace(b.buf.String()), "\n") {
+		if l == "" {
+			continue
+		}
+		var m map[string]any
+		if err := json.Unmarshal([]byte(l), &m); err != nil {
+			t.Fatalf("log line is not one JSON object: %q: %v", l, err)
+		}
+		out = append(out, m)
+	}
+	return out
 }
 
 // temporalCLI is the Temporal CLI the development server runs from; the
@@ -72,20 +121,28 @@ func freePort(t *testing.T) int {
 	return ln.Addr().(*net.TCPAddr).Port
 }
 
-func startStack(t *testing.T, maxConcurrent int) *stack {
+func startStack(t *testing.T, opts stackOptions) *stack {
 	t.Helper()
 	cli := temporalCLI(t)
+	logs := &syncBuffer{}
+	registry := prometheus.NewRegistry()
+	m := metrics.New(registry)
+	sdkMetrics, closer := metrics.TemporalHandler(registry)
+	t.Cleanup(func() { closer.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
 	port := freePort(t)
 	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath:  cli,
+		ExistingPath: cli,
 		ClientOptions: &client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", port), Namespace: "default",
-			Logger: tlog.NewStructuredLogger(slog.New(slog.NewTextHandler(io.Discard, nil)))},
-		LogLevel:      "error",
-		ExtraArgs:     []string{"--ip", "127.0.0.1"},
-		Stdout:        io.Discard,
-		Stderr:        io.Discard,
+			Logger: tlog.NewStructuredLogger(alertlog.New(logs,
+				alertlog.Options{Component: "temporal"})),
+			MetricsHandler: sdkMetrics},
+		LogLevel:  "error",
+		ExtraArgs: []string{"--ip", "127.0.0.1",
+			"--dynamic-config-value", `matching.TaskQueueInfoByBuildIdTTL="500ms"`},
+		Stdout:    io.Discard,
+		Stderr:    io.Discard,
 	})
 	if err != nil {
 		t.Fatalf("start Temporal development server: %v", err)
@@ -106,12 +163,20 @@ func startStack(t *testing.T, maxConcurrent int) *stack {
 	if err != nil {
 		t.Fatal(err)
 	}
-	w := worker.New(c, &activities.Activities{Lessons: lessons, Files: files},
-		worker.Options{MaxConcurrentExports: maxConcurrent})
+	w := worker.New(c, &activities.Activities{Lessons: lessons, Files: files, Metrics: m,
+		MaxConcurrent: opts.maxConcurrent, Write: opts.write},
+		worker.Options{MaxConcurrentExports: opts.maxConcurrent})
 	if err := w.Start(); err != nil {
 		t.Fatal(err)
 	}
 	t.Cleanup(w.Stop)
+	wctx, stopWatch := context.WithCancel(context.Background())
+	watched := make(chan struct{})
+	go func() {
+		worker.WatchQueue(wctx, c, "default", m.Queued, slog.New(slog.DiscardHandler))
+		close(watched)
+	}()
+	t.Cleanup(func() { stopWatch(); <-watched })
 
 	verifier, err := auth.NewHS256([]byte(secret))
 	if err != nil {
@@ -119,8 +184,10 @@ func startStack(t *testing.T, maxConcurrent int) *stack {
 	}
 	s := web.New(web.Options{
 		Lessons: lessons, Files: files, Auth: verifier,
-		Exports: &exports.Service{Client: c, Namespace: "default"},
-		Logger:  slog.New(slog.NewJSONHandler(io.Discard, nil)),
+		Exports: &exports.Service{Client: c, Namespace: "default",
+			QueueTimeout: opts.queueTimeout, SlowThreshold: opts.slowThreshold},
+		Registry: registry, Metrics: m,
+		Logger: alertlog.New(logs, alertlog.Options{Component: "web"}),
 	})
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
@@ -133,7 +200,8 @@ func startStack(t *testing.T, maxConcurrent int) *stack {
 		close(done)
 	}()
 	t.Cleanup(func() { stop(); <-done })
-	return &stack{t: t, base: "http://" + ln.Addr().String(), temporal: c, files: files, auth: verifier}
+	return &stack{t: t, base: "http://" + ln.Addr().String(), temporal: c, files: files,
+		auth: verifier, registry: registry, metrics: m, logs: logs}
 }
 
 func (s *stack) token(user string) string {

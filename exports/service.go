@@ -16,6 +16,7 @@ import (
 	enumspb "go.temporal.io/api/enums/v1"
 	"go.temporal.io/api/operatorservice/v1"
 	"go.temporal.io/api/serviceerror"
+	taskqueuepb "go.temporal.io/api/taskqueue/v1"
 	workflowpb "go.temporal.io/api/workflow/v1"
 	"go.temporal.io/api/workflowservice/v1"
 	"go.temporal.io/sdk/client"
@@ -84,6 +85,10 @@ type Service struct {
 	Namespace string
 	// BasePath prefixes download URLs; empty means /api/v1/exports.
 	BasePath string
+	// QueueTimeout and SlowThreshold go to every export's workflow; zero
+	// means the workflow's defaults.
+	QueueTimeout  time.Duration
+	SlowThreshold time.Duration
 }
 
 // CreateRequest asks for a new export.
@@ -148,6 +153,7 @@ func (s *Service) start(ctx context.Context, id string, req CreateRequest,
 	}
 	run, err := s.Client.ExecuteWorkflow(ctx, opts, workflows.ExportWorkflow, workflows.Request{
 		UserID: req.UserID, LessonID: req.LessonID, Format: req.Format,
+		QueueTimeout: s.QueueTimeout, SlowThreshold: s.SlowThreshold,
 	})
 	if err != nil {
 		return nil, s.wrap("start export", err)
@@ -437,4 +443,19 @@ func (s *Service) wrap(action string, err error) error {
 		return fmt.Errorf("%s: %w: %w", action, ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", action, err)
+}
+
+// Backlog returns how many export activities wait in the task queue for a
+// worker slot: Temporal's own count of the queue's backlog.
+func Backlog(ctx context.Context, c client.Client, namespace string) (int64, error) {
+	resp, err := c.WorkflowService().DescribeTaskQueue(ctx, &workflowservice.DescribeTaskQueueRequest{
+		Namespace:     namespace,
+		TaskQueue:     &taskqueuepb.TaskQueue{Name: workflows.TaskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
+		TaskQueueType: enumspb.TASK_QUEUE_TYPE_ACTIVITY,
+		ReportStats:   true,
+	})
+	if err != nil {
+		return 0, fmt.Errorf("describe task queue: %w", err)
+	}
+	return resp.GetStats().GetApproximateBacklogCount(), nil
 }

@@ -3,6 +3,10 @@ package failure
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
+
+	enumspb "go.temporal.io/api/enums/v1"
 
 	"go.temporal.io/sdk/temporal"
 )
@@ -67,4 +71,38 @@ func Message(err error) string {
 		return ""
 	}
 	return err.Error()
+}
+
+// QueueTimeout reports whether err is a step that waited too long for a
+// worker slot (an activity's schedule-to-start timeout).
+func QueueTimeout(err error) bool {
+	var timeout *temporal.TimeoutError
+	return errors.As(err, &timeout) && timeout.TimeoutType() == enumspb.TIMEOUT_TYPE_SCHEDULE_TO_START
+}
+
+// Class names the innermost error of err's chain by its Temporal error
+// type, such as "TimeoutError:START_TO_CLOSE" or "ApplicationError:storage",
+// for alert logs.
+func Class(err error) string {
+	class := ""
+	for e := err; e != nil; e = errors.Unwrap(e) {
+		switch t := e.(type) {
+		case *temporal.ApplicationError:
+			class = "ApplicationError:" + t.Type()
+		case *temporal.TimeoutError:
+			class = "TimeoutError:" + strings.TrimPrefix(t.TimeoutType().String(), "TIMEOUT_TYPE_")
+		case *temporal.CanceledError:
+			class = "CanceledError"
+		case *temporal.PanicError:
+			class = "PanicError"
+		case *temporal.ServerError:
+			class = "ServerError"
+		case *temporal.TerminatedError:
+			class = "TerminatedError"
+		}
+	}
+	if class == "" && err != nil {
+		class = fmt.Sprintf("%T", err)
+	}
+	return class
 }

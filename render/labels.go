@@ -18,6 +18,9 @@ type labels struct {
 	term, partOfSpeech, phonetic, meaning, example         string
 	interaction, teacherActivity, studentActivity, content string
 	purpose                                                string
+	// Column headers of the procedure and grammar tables.
+	stage, time, interactionCol, teacherCol, studentsCol string
+	contentCol, purposeCol, point, explanation, examples string
 }
 
 var english = labels{
@@ -37,6 +40,9 @@ var english = labels{
 	meaning: "Meaning", example: "Example",
 	interaction: "Interaction:", teacherActivity: "Teacher:",
 	studentActivity: "Students:", content: "Content:", purpose: "Purpose:",
+	stage: "Stage", time: "Time", interactionCol: "Interaction",
+	teacherCol: "Teacher activity", studentsCol: "Student activity", contentCol: "Content",
+	purposeCol: "Purpose", point: "Point", explanation: "Explanation", examples: "Examples",
 }
 
 var chinese = labels{
@@ -55,4 +61,7 @@ var chinese = labels{
 	term: "单词", partOfSpeech: "词性", phonetic: "音标", meaning: "词义", example: "例句",
 	interaction: "互动方式：", teacherActivity: "教师活动：",
 	studentActivity: "学生活动：", content: "教学内容：", purpose: "设计意图：",
+	stage: "教学环节", time: "时间", interactionCol: "互动方式", teacherCol: "教师活动",
+	studentsCol: "学生活动", contentCol: "教学内容", purposeCol: "设计意图",
+	point: "语法点", explanation: "讲解", examples: "例句",
 }

@@ -30,7 +30,69 @@ func Meta(p *lesson.Plan) document.Meta {
 	if d, err := time.Parse(time.DateOnly, p.Date); err == nil {
 		m.Created = d
 	}
+	m.Fields = fields(p)
 	return m
+}
+
+// fields returns the information fields of p in front matter order, with
+// their values as the plan has them.
+func fields(p *lesson.Plan) []document.Field {
+	var fs []document.Field
+	add := func(key, value string) {
+		if value != "" {
+			fs = append(fs, document.Field{Key: key, Values: []string{value}})
+		}
+	}
+	num := func(key string, n int) {
+		if n != 0 {
+			add(key, strconv.Itoa(n))
+		}
+	}
+	add("id", p.ID)
+	add("title", p.Title)
+	add("subject", p.Subject)
+	add("level", p.Level)
+	add("language", p.Language)
+	add("textbook", p.Textbook)
+	add("unit", p.Unit)
+	num("duration_minutes", p.DurationMinutes)
+	num("class_size", p.ClassSize)
+	add("teacher", p.Teacher)
+	add("school", p.School)
+	add("date", p.Date)
+	if len(p.Tags) > 0 {
+		fs = append(fs, document.Field{Key: "tags", Values: p.Tags, List: true})
+	}
+	for _, f := range p.Metadata {
+		fs = append(fs, document.Field{Key: f.Name, Values: []string{f.Value}})
+	}
+	return fs
+}
+
+// richBlocks renders a rich-text field like RichText and records the field's
+// source on the first block, so that a Markdown writer can write it as the
+// teacher wrote it.
+func richBlocks(src string) []document.Block {
+	bs := RichText(src)
+	if len(bs) == 0 {
+		return nil
+	}
+	s := document.Source{Markdown: src, Blocks: len(bs)}
+	switch b := bs[0].(type) {
+	case document.Paragraph:
+		b.Source = s
+		bs[0] = b
+	case document.List:
+		b.Source = s
+		bs[0] = b
+	case document.Table:
+		b.Source = s
+		bs[0] = b
+	case document.Preformatted:
+		b.Source = s
+		bs[0] = b
+	}
+	return bs
 }
 
 // sectionKeys are the JSON keys of the standard sections in schema order;
@@ -80,8 +142,13 @@ func (r *renderer) heading(level int, text string) bool {
 	return r.emit(document.Heading{Level: level, Text: text})
 }
 
+// sectionHeading emits the level-1 heading of the standard section key.
+func (r *renderer) sectionHeading(key, text string) bool {
+	return r.emit(document.Heading{Level: 1, Text: text, Key: key})
+}
+
 func (r *renderer) plan() {
-	if !r.info() || !r.emitAll(RichText(r.p.Preface)) || !r.custom("title") {
+	if !r.info() || !r.emitAll(richBlocks(r.p.Preface)) || !r.custom("title") {
 		return
 	}
 	for _, key := range sectionKeys {
@@ -115,7 +182,7 @@ func (r *renderer) custom(key string) bool {
 		if s.Heading != "" && !r.heading(1, s.Heading) {
 			return false
 		}
-		if !r.emitAll(RichText(s.Body)) {
+		if !r.emitAll(richBlocks(s.Body)) {
 			return false
 		}
 	}
@@ -165,8 +232,20 @@ func plainCell(s string) document.Cell {
 	return document.Cell{Blocks: []document.Block{document.Plain(s)}}
 }
 
+// sourcedCell is a plain cell that records its text as its source: a
+// Markdown table cell reads back as the text it holds.
+func sourcedCell(s string) document.Cell {
+	c := plainCell(s)
+	if len(c.Blocks) == 1 {
+		p := c.Blocks[0].(document.Paragraph)
+		p.Source = document.Source{Markdown: s, Blocks: 1}
+		c.Blocks[0] = p
+	}
+	return c
+}
+
 func richCell(s string) document.Cell {
-	return document.Cell{Blocks: RichText(s)}
+	return document.Cell{Blocks: richBlocks(s)}
 }
 
 // section emits the standard section key if the plan has it.
@@ -178,40 +257,42 @@ func (r *renderer) section(key string) bool {
 		if a == nil || a.Material == "" && a.Students == "" {
 			return true
 		}
-		if !r.heading(1, l.analysis) {
+		if !r.sectionHeading(key, l.analysis) {
 			return false
 		}
-		if a.Material != "" && (!r.heading(2, l.material) || !r.emitAll(RichText(a.Material))) {
+		if a.Material != "" && (!r.heading(2, l.material) || !r.emitAll(richBlocks(a.Material))) {
 			return false
 		}
-		if a.Students != "" && (!r.heading(2, l.students) || !r.emitAll(RichText(a.Students))) {
+		if a.Students != "" && (!r.heading(2, l.students) || !r.emitAll(richBlocks(a.Students))) {
 			return false
 		}
 		return true
 	case "objectives":
-		return r.listSection(l.objectives, p.Objectives, true)
+		return r.listSection(key, l.objectives, p.Objectives, true)
 	case "key_points":
-		return r.listSection(l.keyPoints, p.KeyPoints, false)
+		return r.listSection(key, l.keyPoints, p.KeyPoints, false)
 	case "difficulties":
-		return r.listSection(l.difficulties, p.Difficulties, false)
+		return r.listSection(key, l.difficulties, p.Difficulties, false)
 	case "materials":
-		return r.listSection(l.materials, p.Materials, false)
+		return r.listSection(key, l.materials, p.Materials, false)
 	case "vocabulary":
 		if len(p.Vocabulary) == 0 {
 			return true
 		}
-		return r.heading(1, l.vocabulary) && r.emit(r.vocabulary())
+		return r.sectionHeading(key, l.vocabulary) && r.emit(r.vocabulary())
 	case "grammar":
 		return r.grammar()
 	case "procedure":
 		if len(p.Procedure) == 0 {
 			return true
 		}
-		if !r.heading(1, l.procedure) {
+		if !r.sectionHeading(key, l.procedure) {
 			return false
 		}
+		cols := r.procColumns()
 		for i := range p.Procedure {
-			if !r.stage(&p.Procedure[i], strconv.Itoa(i+1), 2) {
+			t := r.procedure(cols, &p.Procedure[i], i)
+			if !r.emit(t) {
 				return false
 			}
 		}
@@ -220,33 +301,33 @@ func (r *renderer) section(key string) bool {
 		if p.BoardDesign == "" {
 			return true
 		}
-		return r.heading(1, l.boardDesign) &&
+		return r.sectionHeading(key, l.boardDesign) &&
 			r.emit(document.Preformatted{Role: document.Board, Text: p.BoardDesign})
 	case "homework":
-		return r.listSection(l.homework, p.Homework, true)
+		return r.listSection(key, l.homework, p.Homework, true)
 	case "assessment":
-		return r.textSection(l.assessment, p.Assessment)
+		return r.textSection(key, l.assessment, p.Assessment)
 	case "reflection":
-		return r.textSection(l.reflection, p.Reflection)
+		return r.textSection(key, l.reflection, p.Reflection)
 	}
 	return true
 }
 
 // textSection emits a heading and a rich-text body, if the body is present.
-func (r *renderer) textSection(heading, body string) bool {
+func (r *renderer) textSection(key, heading, body string) bool {
 	if body == "" {
 		return true
 	}
-	return r.heading(1, heading) && r.emitAll(RichText(body))
+	return r.sectionHeading(key, heading) && r.emitAll(richBlocks(body))
 }
 
 // listSection emits a heading and a list of rich-text items, if there are
 // any.
-func (r *renderer) listSection(heading string, items []string, ordered bool) bool {
+func (r *renderer) listSection(key, heading string, items []string, ordered bool) bool {
 	if len(items) == 0 {
 		return true
 	}
-	return r.heading(1, heading) && r.emit(richList(items, ordered))
+	return r.sectionHeading(key, heading) && r.emit(richList(items, ordered))
 }
 
 func richList(items []string, ordered bool) document.List {
@@ -255,7 +336,7 @@ func richList(items []string, ordered bool) document.List {
 		l.Start = 1
 	}
 	for i, it := range items {
-		l.Items[i].Blocks = RichText(it)
+		l.Items[i].Blocks = richBlocks(it)
 	}
 	return l
 }
@@ -301,7 +382,7 @@ func (r *renderer) vocabulary() document.Table {
 			if v := c.get(&r.p.Vocabulary[j]); c.rich {
 				row[i] = richCell(v)
 			} else {
-				row[i] = plainCell(v)
+				row[i] = sourcedCell(v)
 			}
 		}
 		t.Rows = append(t.Rows, row)
@@ -309,87 +390,129 @@ func (r *renderer) vocabulary() document.Table {
 	return t
 }
 
-// grammar emits the grammar section: a level-2 heading per point, its
-// explanation and a list of its examples.
+// grammar emits the grammar section: a GrammarTable of the points, their
+// explanations and their examples.
 func (r *renderer) grammar() bool {
 	g := r.p.Grammar
 	if len(g) == 0 {
 		return true
 	}
-	if !r.heading(1, r.l.grammar) {
-		return false
-	}
-	for i := range g {
-		if !r.heading(2, g[i].Point) || !r.emitAll(RichText(g[i].Explanation)) {
-			return false
-		}
-		if len(g[i].Examples) > 0 && !r.emit(richList(g[i].Examples, false)) {
-			return false
-		}
-	}
-	return true
-}
-
-// stage emits one stage of the procedure under a heading numbered number at
-// the given level, then its steps. Steps below level 3 stay at level 3 and
-// carry their full number, such as 1.1.1.
-func (r *renderer) stage(s *lesson.Stage, number string, level int) bool {
-	title := number
-	if level == 2 {
-		title += "."
-	}
-	if s.Name != "" {
-		title += " " + s.Name
-	}
-	if s.Minutes != nil {
-		title += r.l.stageTime(strconv.Itoa(*s.Minutes))
-	}
-	if !r.heading(level, title) {
+	if !r.sectionHeading("grammar", r.l.grammar) {
 		return false
 	}
 	l := r.l
-	if !r.field(l.interaction, s.Interaction, document.Body) ||
-		!r.field(l.teacherActivity, s.Teacher, document.Body) ||
-		!r.field(l.studentActivity, s.Students, document.Body) ||
-		!r.field(l.content, s.Content, document.Body) ||
-		!r.field(l.purpose, s.Purpose, document.Note) {
-		return false
+	t := document.Table{
+		Role:   document.GrammarTable,
+		Header: []document.Cell{plainCell(l.point), plainCell(l.explanation), plainCell(l.examples)},
+		Widths: []float64{2, 4, 3},
+		Keys:   []string{"point", "explanation", "examples"},
 	}
-	for i := range s.Steps {
-		if !r.stage(&s.Steps[i], number+"."+strconv.Itoa(i+1), min(level+1, 3)) {
-			return false
+	for i := range g {
+		var ex document.Cell
+		if len(g[i].Examples) > 0 {
+			ex.Blocks = []document.Block{richList(g[i].Examples, false)}
 		}
+		t.Rows = append(t.Rows, []document.Cell{plainCell(g[i].Point),
+			richCell(g[i].Explanation), ex})
 	}
-	return true
+	return r.emit(t)
 }
 
-// field emits a labelled rich-text field: the bold label starts its first
-// paragraph, or stands in a paragraph of its own when the field starts with
-// another kind of block. Every paragraph of the field gets style ps.
-func (r *renderer) field(label, value string, ps document.ParagraphStyle) bool {
-	if value == "" {
-		return true
+// procColumn is one possible column of the procedure table.
+type procColumn struct {
+	key   string
+	width float64
+	get   func(*lesson.Stage) string
+}
+
+// procColumns returns the columns of the procedure table that some stage
+// or step fills; the stage column is always there.
+func (r *renderer) procColumns() []procColumn {
+	all := []procColumn{
+		{"stage", 2.2, func(s *lesson.Stage) string { return s.Name }},
+		{"minutes", 1.6, func(s *lesson.Stage) string { return minutes(s) }},
+		{"interaction", 1.5, func(s *lesson.Stage) string { return s.Interaction }},
+		{"teacher", 3.2, func(s *lesson.Stage) string { return s.Teacher }},
+		{"students", 3.2, func(s *lesson.Stage) string { return s.Students }},
+		{"content", 3.6, func(s *lesson.Stage) string { return s.Content }},
+		{"purpose", 2.4, func(s *lesson.Stage) string { return s.Purpose }},
 	}
-	if strings.HasSuffix(label, ":") {
-		label += " "
-	}
-	lr := document.Run{Text: label, Bold: true}
-	bs := RichText(value)
-	if len(bs) == 0 {
-		return true
-	}
-	if p, ok := bs[0].(document.Paragraph); ok && p.Style == document.Body {
-		p.Runs = append([]document.Run{lr}, p.Runs...)
-		bs[0] = p
-	} else {
-		lr.Text = strings.TrimSuffix(lr.Text, " ")
-		bs = append([]document.Block{document.Paragraph{Runs: []document.Run{lr}}}, bs...)
-	}
-	for i, b := range bs {
-		if p, ok := b.(document.Paragraph); ok && p.Style == document.Body {
-			p.Style = ps
-			bs[i] = p
+	var cols []procColumn
+	for i, c := range all {
+		if i == 0 || anyStage(r.p.Procedure, c.get) {
+			cols = append(cols, c)
 		}
 	}
-	return r.emitAll(bs)
+	return cols
+}
+
+// procedure returns the part of the procedure table for stage number i:
+// its row, followed by the rows of its steps. The parts of later stages
+// continue the first.
+func (r *renderer) procedure(cols []procColumn, st *lesson.Stage, i int) document.Table {
+	l := r.l
+	labels := map[string]string{
+		"stage": l.stage, "minutes": l.time, "interaction": l.interactionCol,
+		"teacher": l.teacherCol, "students": l.studentsCol, "content": l.contentCol,
+		"purpose": l.purposeCol,
+	}
+	t := document.Table{Role: document.ProcedureTable, Continues: i > 0}
+	for _, c := range cols {
+		t.Header = append(t.Header, plainCell(labels[c.key]))
+		t.Widths = append(t.Widths, c.width)
+		t.Keys = append(t.Keys, c.key)
+	}
+	var add func(s *lesson.Stage, number string, depth int)
+	add = func(s *lesson.Stage, number string, depth int) {
+		row := make([]document.Cell, len(cols))
+		for i, c := range cols {
+			switch c.key {
+			case "stage":
+				row[i] = stageCell(number, s.Name, depth)
+			case "minutes":
+				if s.Minutes != nil {
+					row[i] = plainCell(l.minutes(strconv.Itoa(*s.Minutes)))
+				}
+			default:
+				row[i] = richCell(c.get(s))
+			}
+		}
+		t.Rows = append(t.Rows, row)
+		t.Depths = append(t.Depths, depth)
+		for j := range s.Steps {
+			add(&s.Steps[j], number+"."+strconv.Itoa(j+1), depth+1)
+		}
+	}
+	add(st, strconv.Itoa(i+1), 0)
+	return t
+}
+
+// stageCell holds a stage's number and name: a first run with the number
+// and a second with the name, bold for a stage and plain for a step.
+func stageCell(number, name string, depth int) document.Cell {
+	if depth == 0 {
+		number += "."
+	}
+	runs := []document.Run{{Text: number + " ", Bold: depth == 0}}
+	if name != "" {
+		runs = append(runs, document.Run{Text: name, Bold: depth == 0})
+	}
+	return document.Cell{Blocks: []document.Block{document.Paragraph{Runs: runs}}}
+}
+
+func minutes(s *lesson.Stage) string {
+	if s.Minutes == nil {
+		return ""
+	}
+	return strconv.Itoa(*s.Minutes)
+}
+
+// anyStage reports whether get gives text for some stage or step.
+func anyStage(stages []lesson.Stage, get func(*lesson.Stage) string) bool {
+	for i := range stages {
+		if get(&stages[i]) != "" || anyStage(stages[i].Steps, get) {
+			return true
+		}
+	}
+	return false
 }

@@ -9,7 +9,7 @@ import (
 
 // ContentDisposition returns an RFC 6266 attachment header for name: an
 // ASCII-only filename for old clients and the exact name as
-// filename*=UTF-8''.
+// filename*=UTF-8”.
 func ContentDisposition(name string) string {
 	if !utf8.ValidString(name) {
 		name = strings.ToValidUTF8(name, "_")

@@ -11,9 +11,11 @@ import (
 
 	"github.com/labstack/echo/v4"
 
+	"lessonexport/alertlog"
 	"lessonexport/exports"
 	"lessonexport/formats"
 	"lessonexport/lessonstore"
+	"lessonexport/metrics"
 	"lessonexport/storage"
 )
 
@@ -49,6 +51,7 @@ func (s *Server) createExport(c echo.Context) error {
 		details = append(details, Detail{Path: "/template_id", Message: "templates are not supported yet"})
 	}
 	if len(details) > 0 {
+		s.rejected(c, body.Format, details[0].Message)
 		e := apiError(http.StatusBadRequest, "bad_request", details[0].Message)
 		e.Details = details
 		return e
@@ -68,8 +71,8 @@ func (s *Server) createExport(c echo.Context) error {
 	if err != nil {
 		return exportError(err)
 	}
-	s.logger(c).Info("export requested", "event", "export_requested",
-		"task_id", e.ID, "lesson_id", e.LessonID, "format", e.Format)
+	s.logger(c).Info("export requested", "event", alertlog.ExportRequested,
+		alertlog.TaskID, e.ID, alertlog.LessonID, e.LessonID, alertlog.Format, e.Format)
 	c.Response().Header().Set(echo.HeaderLocation, "/api/v1/exports/"+e.ID)
 	return c.JSON(http.StatusAccepted, e)
 }
@@ -203,6 +206,7 @@ func (s *Server) streamExport(c echo.Context) error {
 	ctx := c.Request().Context()
 	f, err := formats.Parse(c.QueryParam("format"))
 	if err != nil {
+		s.rejected(c, c.QueryParam("format"), err.Error())
 		return apiError(http.StatusBadRequest, "bad_request",
 			fmt.Sprintf("format %q is not supported; accepted: %s", c.QueryParam("format"), formats.Accepted))
 	}
@@ -214,11 +218,16 @@ func (s *Server) streamExport(c echo.Context) error {
 		return lessonError(err)
 	}
 	if err := l.Plan.Validate(); err != nil {
+		s.rejected(c, string(f), err.Error())
 		return validationError(err)
 	}
-	log := s.logger(c).With("lesson_id", l.ID, "format", string(f))
+	log := s.logger(c).With(alertlog.LessonID, l.ID, alertlog.Format, string(f))
 	start := time.Now()
-	log.Info("streaming export started", "event", "streaming_export_started")
+	log.Info("streaming export started", "event", alertlog.StreamingStarted)
+	if m := s.opts.Metrics; m != nil {
+		m.Active.Inc()
+		defer m.Active.Dec()
+	}
 
 	w := c.Response()
 	w.Header().Set(echo.HeaderContentType, f.ContentType())
@@ -227,8 +236,18 @@ func (s *Server) streamExport(c echo.Context) error {
 	w.Header().Set("Cache-Control", "no-store")
 	cw := &countWriter{w: w}
 	if err := formats.Write(ctx, cw, f, l.Plan); err != nil {
-		log.Error("streaming export failed", "event", "streaming_export_failed",
-			"error_message", err.Error(), "size_bytes", cw.n)
+		elapsed := time.Since(start).Seconds()
+		if ctx.Err() != nil {
+			s.opts.Metrics.Finished(metrics.Cancelled, string(f), elapsed, "")
+			log.Info("streaming export stopped: the client went away",
+				"event", alertlog.StreamingFailed, alertlog.ErrorType, "cancelled",
+				alertlog.SizeBytes, cw.n, alertlog.DurationSeconds, elapsed)
+		} else {
+			s.opts.Metrics.Finished(metrics.Failed, string(f), elapsed, "generation")
+			log.Error("streaming export failed", "event", alertlog.StreamingFailed,
+				alertlog.ErrorType, "generation", alertlog.ErrorMessage, err.Error(),
+				alertlog.SizeBytes, cw.n, alertlog.DurationSeconds, elapsed)
+		}
 		if w.Committed {
 			panic(http.ErrAbortHandler)
 		}
@@ -237,9 +256,20 @@ func (s *Server) streamExport(c echo.Context) error {
 		}
 		return apiError(http.StatusInternalServerError, "generation", "the document could not be generated")
 	}
-	log.Info("streaming export completed", "event", "streaming_export_completed",
-		"size_bytes", cw.n, "duration_seconds", time.Since(start).Seconds())
+	elapsed := time.Since(start).Seconds()
+	s.opts.Metrics.Finished(metrics.Completed, string(f), elapsed, "")
+	log.Info("streaming export completed", "event", alertlog.StreamingCompleted,
+		alertlog.SizeBytes, cw.n, alertlog.DurationSeconds, elapsed)
 	return nil
+}
+
+// rejected counts and logs an export request refused as invalid. An
+// invented format is counted as "unknown", never as itself.
+func (s *Server) rejected(c echo.Context, format, message string) {
+	s.opts.Metrics.Finished(metrics.Failed, format, 0, "validation")
+	s.logger(c).Error("export request is invalid", "event", alertlog.ExportValidationFailed,
+		alertlog.Format, metrics.Format(format), alertlog.ErrorType, "validation",
+		alertlog.ErrorMessage, message)
 }
 
 type countWriter struct {

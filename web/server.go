@@ -19,6 +19,7 @@ import (
 	"lessonexport/auth"
 	"lessonexport/exports"
 	"lessonexport/lessonstore"
+	"lessonexport/metrics"
 	"lessonexport/storage"
 )
 
@@ -45,7 +46,9 @@ type Options struct {
 	Exports  Exports
 	Auth     *auth.HS256
 	Registry *prometheus.Registry
-	Logger   *slog.Logger
+	// Metrics, when set, receives HTTP and streaming-export metrics.
+	Metrics *metrics.Metrics
+	Logger  *slog.Logger
 	// MaxBodyBytes caps request bodies; zero means 4 MiB.
 	MaxBodyBytes int64
 }
@@ -179,9 +182,11 @@ func (s *Server) accessLog(next echo.HandlerFunc) echo.HandlerFunc {
 		if err != nil {
 			c.Error(err)
 		}
+		elapsed := time.Since(start).Seconds()
+		s.opts.Metrics.HTTPRequest(c.Request().Method, c.Path(), c.Response().Status, elapsed)
 		s.logger(c).Debug("request", "event", "http_request",
 			"method", c.Request().Method, "route", c.Path(),
-			"status", c.Response().Status, "duration_seconds", time.Since(start).Seconds())
+			"status", c.Response().Status, "duration_seconds", elapsed)
 		return nil
 	}
 }

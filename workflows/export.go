@@ -52,7 +52,20 @@ type Request struct {
 	UserID   string
 	LessonID string
 	Format   string
+	// QueueTimeout bounds how long each step may wait for a worker slot;
+	// an export that waits longer fails as a timeout. Zero means
+	// DefaultQueueTimeout.
+	QueueTimeout time.Duration
+	// SlowThreshold is how long an export may run before it is reported
+	// as slow, while it still runs. Zero means DefaultSlowThreshold.
+	SlowThreshold time.Duration
 }
+
+// Defaults of Request's durations.
+const (
+	DefaultQueueTimeout  = 10 * time.Minute
+	DefaultSlowThreshold = 30 * time.Second
+)
 
 // Result is what a completed export returns: where the document is, not the
 // document.
@@ -109,7 +122,7 @@ var (
 	}
 	generateOptions = workflow.ActivityOptions{
 		StartToCloseTimeout: 10 * time.Minute,
-		HeartbeatTimeout:    20 * time.Second,
+		HeartbeatTimeout:    5 * time.Second,
 		WaitForCancellation: true,
 		RetryPolicy: &temporal.RetryPolicy{
 			InitialInterval:    time.Second,
@@ -152,36 +165,50 @@ func ExportWorkflow(ctx workflow.Context, req Request) (Result, error) {
 			logger.Warn("record stage in memo", "stage", stage, "error", err)
 		}
 	}
-	exportID := workflow.GetInfo(ctx).WorkflowExecution.ID
+	info := workflow.GetInfo(ctx)
+	exportID := info.WorkflowExecution.ID
+	queueTimeout := req.QueueTimeout
+	if queueTimeout <= 0 {
+		queueTimeout = DefaultQueueTimeout
+	}
+	withQueue := func(o workflow.ActivityOptions) workflow.Context {
+		o.ScheduleToStartTimeout = queueTimeout
+		return workflow.WithActivityOptions(ctx, o)
+	}
+	watchSlow(ctx, req, exportID)
+	outcome := activities.Outcome{
+		ExportID: exportID, UserID: req.UserID, LessonID: req.LessonID, Format: req.Format,
+		StartedAt: info.WorkflowStartTime,
+	}
 
 	enter(StageLoading)
 	var ref activities.LessonRef
-	err := workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, loadOptions),
+	err := workflow.ExecuteActivity(withQueue(loadOptions),
 		a.LoadLesson, activities.LoadInput{
 			UserID: req.UserID, LessonID: req.LessonID, Format: req.Format,
 		}).Get(ctx, &ref)
 	if err != nil {
-		return Result{}, fail(ctx, err, "")
+		return Result{}, fail(ctx, err, "", outcome)
 	}
 
 	enter(StageRendering)
 	var staged activities.StagedFile
-	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, generateOptions),
+	err = workflow.ExecuteActivity(withQueue(generateOptions),
 		a.GenerateDocument, activities.GenerateInput{
 			ExportID: exportID, UserID: req.UserID, Lesson: ref,
 		}).Get(ctx, &staged)
 	if err != nil {
-		return Result{}, fail(ctx, err, activities.StagingKey(exportID, formats.Format(ref.Format)))
+		return Result{}, fail(ctx, err, activities.StagingKey(exportID, formats.Format(ref.Format)), outcome)
 	}
 
 	enter(StageSaving)
 	var stored activities.StoredFile
-	err = workflow.ExecuteActivity(workflow.WithActivityOptions(ctx, storeOptions),
+	err = workflow.ExecuteActivity(withQueue(storeOptions),
 		a.StoreDocument, activities.StoreInput{
 			ExportID: exportID, Lesson: ref, Staged: staged,
 		}).Get(ctx, &stored)
 	if err != nil {
-		return Result{}, fail(ctx, err, staged.Key)
+		return Result{}, fail(ctx, err, staged.Key, outcome)
 	}
 
 	result := Result{
@@ -198,14 +225,50 @@ func ExportWorkflow(ctx workflow.Context, req Request) (Result, error) {
 	}); err != nil {
 		logger.Warn("record result in memo", "error", err)
 	}
-	logger.Info("export completed", "key", result.Key, "size", result.Size)
+	outcome.Status, outcome.SizeBytes = activities.StatusCompleted, result.Size
+	record(ctx, outcome)
 	return result, nil
+}
+
+// watchSlow reports an export that is still running when its slow
+// threshold passes. The timer goes with the workflow when it ends.
+func watchSlow(ctx workflow.Context, req Request, exportID string) {
+	threshold := req.SlowThreshold
+	if threshold <= 0 {
+		threshold = DefaultSlowThreshold
+	}
+	workflow.Go(ctx, func(ctx workflow.Context) {
+		if err := workflow.NewTimer(ctx, threshold).Get(ctx, nil); err != nil {
+			return
+		}
+		elapsed := workflow.Now(ctx).Sub(workflow.GetInfo(ctx).WorkflowStartTime)
+		workflow.GetLogger(ctx).Warn("export is taking longer than expected",
+			"event", "slow_export_detected", "task_id", exportID, "user_id", req.UserID,
+			"lesson_id", req.LessonID, "format", req.Format,
+			"duration_seconds", elapsed.Seconds(), "threshold_seconds", threshold.Seconds())
+	})
+}
+
+// record reports a finished export to the worker's metrics and alert log,
+// through a local activity, so that replays do not count it twice.
+func record(ctx workflow.Context, o activities.Outcome) {
+	var a *activities.Activities
+	o.FinishedAt = workflow.Now(ctx)
+	dctx, cancel := workflow.NewDisconnectedContext(ctx)
+	defer cancel()
+	dctx = workflow.WithLocalActivityOptions(dctx, workflow.LocalActivityOptions{
+		StartToCloseTimeout: 5 * time.Second,
+		RetryPolicy:         &temporal.RetryPolicy{MaximumAttempts: 2},
+	})
+	if err := workflow.ExecuteLocalActivity(dctx, a.RecordOutcome, o).Get(dctx, nil); err != nil {
+		workflow.GetLogger(ctx).Warn("record export outcome", "error", err)
+	}
 }
 
 // fail ends the workflow after a failed step: it removes what the step may
 // have staged, records the failure in the memo, and returns the error the
 // workflow fails with. A cancelled export stays cancelled.
-func fail(ctx workflow.Context, err error, staged string) error {
+func fail(ctx workflow.Context, err error, staged string, o activities.Outcome) error {
 	logger := workflow.GetLogger(ctx)
 	if staged != "" {
 		var a *activities.Activities
@@ -218,11 +281,19 @@ func fail(ctx workflow.Context, err error, staged string) error {
 	}
 	var canceled *temporal.CanceledError
 	if errors.As(err, &canceled) || errors.Is(ctx.Err(), workflow.ErrCanceled) {
-		logger.Info("export cancelled")
+		o.Status = activities.StatusCancelled
+		record(ctx, o)
 		return temporal.NewCanceledError()
 	}
 	kind := failure.Of(err)
 	message := failure.Message(err)
+	o.Status, o.ErrorType, o.ErrorMessage = activities.StatusFailed, string(kind), message
+	o.ErrorClass = failure.Class(err)
+	o.QueueTimedOut = failure.QueueTimeout(err)
+	if o.QueueTimedOut {
+		message = "the export waited too long for a free worker"
+		o.ErrorMessage = message
+	}
 	dctx, cancel := workflow.NewDisconnectedContext(ctx)
 	defer cancel()
 	if merr := workflow.UpsertMemo(dctx, map[string]any{
@@ -230,6 +301,6 @@ func fail(ctx workflow.Context, err error, staged string) error {
 	}); merr != nil {
 		logger.Warn("record failure in memo", "error", merr)
 	}
-	logger.Error("export failed", "error_type", kind, "error", err)
+	record(ctx, o)
 	return temporal.NewNonRetryableApplicationError(message, string(kind), err)
 }

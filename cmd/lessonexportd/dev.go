@@ -47,7 +47,10 @@ func runDev(ctx context.Context) error {
 	cmd := exec.Command(cli, "server", "start-dev",
 		"--ip", host, "--port", portText, "--ui-port", strconv.Itoa(uiPort),
 		"--db-filename", cfg.TemporalDB(), "--namespace", cfg.TemporalNamespace,
-		"--log-level", "warn")
+		"--log-level", "warn",
+		// Task queue statistics, which export_tasks_queued reports, are
+		// cached for five seconds by default; keep them fresh.
+		"--dynamic-config-value", `matching.TaskQueueInfoByBuildIdTTL="1s"`)
 	cmd.Stdout, cmd.Stderr = os.Stderr, os.Stderr
 	// The server gets its own process group, so that Ctrl-C reaches only
 	// this process, which stops the worker before the server; and it dies

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -11,17 +12,18 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/prometheus/client_golang/prometheus/collectors"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
 	"golang.org/x/sync/errgroup"
 
 	"lessonexport/activities"
+	"lessonexport/alertlog"
 	"lessonexport/auth"
 	"lessonexport/config"
 	"lessonexport/exports"
 	"lessonexport/lessonstore"
+	"lessonexport/metrics"
 	"lessonexport/storage"
 	"lessonexport/web"
 	"lessonexport/worker"
@@ -35,12 +37,16 @@ type deps struct {
 	files    *storage.Local
 	temporal client.Client
 	registry *prometheus.Registry
+	metrics  *metrics.Metrics
+	closers  []io.Closer
 }
 
 func openDeps(cfg *config.Config, component string) (*deps, error) {
-	base := slog.New(slog.NewJSONHandler(os.Stdout, &slog.HandlerOptions{Level: slog.LevelInfo})).
-		With("service", "lessonexport")
-	d := &deps{cfg: cfg, log: base.With("component", component)}
+	d := &deps{cfg: cfg, log: alertlog.New(os.Stdout, alertlog.Options{Component: component})}
+	d.registry = prometheus.NewRegistry()
+	d.metrics = metrics.New(d.registry)
+	sdkMetrics, closer := metrics.TemporalHandler(d.registry)
+	d.closers = append(d.closers, closer)
 	var err error
 	if d.lessons, err = lessonstore.OpenSQLite(cfg.LessonDB()); err != nil {
 		return nil, err
@@ -54,21 +60,23 @@ func openDeps(cfg *config.Config, component string) (*deps, error) {
 	d.temporal, err = client.NewLazyClient(client.Options{
 		HostPort:  cfg.TemporalAddress,
 		Namespace: cfg.TemporalNamespace,
-		Logger:    tlog.NewStructuredLogger(base.With("component", "temporal")),
+		Logger: tlog.NewStructuredLogger(alertlog.New(os.Stdout,
+			alertlog.Options{Component: "temporal"})),
+		MetricsHandler: sdkMetrics,
 	})
 	if err != nil {
 		d.lessons.Close()
 		return nil, fmt.Errorf("temporal client: %w", err)
 	}
-	d.registry = prometheus.NewRegistry()
-	d.registry.MustRegister(collectors.NewGoCollector(), collectors.NewProcessCollector(
-		collectors.ProcessCollectorOpts{}))
 	return d, nil
 }
 
 func (d *deps) close() {
 	d.temporal.Close()
 	d.lessons.Close()
+	for _, c := range d.closers {
+		_ = c.Close()
+	}
 }
 
 // runService runs the web server, the worker, or both, until ctx is done.
@@ -103,14 +111,20 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 	cancel()
 
 	if withWorker {
-		w := worker.New(d.temporal, &activities.Activities{Lessons: d.lessons, Files: d.files},
+		acts := &activities.Activities{Lessons: d.lessons, Files: d.files, Metrics: d.metrics,
+			MaxConcurrent: d.cfg.MaxConcurrentExports}
+		w := worker.New(d.temporal, acts,
 			worker.Options{MaxConcurrentExports: d.cfg.MaxConcurrentExports})
 		if err := w.Start(); err != nil {
 			return fmt.Errorf("start worker: %w", err)
 		}
 		defer w.Stop()
 		d.log.Info("worker started", "event", "worker_started",
-			"max_concurrent_exports", d.cfg.MaxConcurrentExports)
+			alertlog.Max, d.cfg.MaxConcurrentExports)
+		g.Go(func() error {
+			worker.WatchQueue(ctx, d.temporal, d.cfg.TemporalNamespace, d.metrics.Queued, d.log)
+			return nil
+		})
 		if !withWeb && d.cfg.MetricsAddr != "" {
 			ln, err := net.Listen("tcp", d.cfg.MetricsAddr)
 			if err != nil {
@@ -128,8 +142,10 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 		}
 		s := web.New(web.Options{
 			Lessons: d.lessons, Files: d.files, Auth: verifier,
-			Exports:  &exports.Service{Client: d.temporal, Namespace: d.cfg.TemporalNamespace},
-			Registry: d.registry, Logger: d.log, MaxBodyBytes: d.cfg.MaxBodyBytes,
+			Exports: &exports.Service{Client: d.temporal, Namespace: d.cfg.TemporalNamespace,
+				QueueTimeout: d.cfg.QueueTimeout, SlowThreshold: d.cfg.SlowExportThreshold},
+			Registry: d.registry, Metrics: d.metrics, Logger: d.log,
+			MaxBodyBytes: d.cfg.MaxBodyBytes,
 		})
 		ln, err := net.Listen("tcp", d.cfg.Addr)
 		if err != nil {
@@ -139,6 +155,10 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 		g.Go(func() error { return s.Serve(ctx, ln, srv, d.cfg.ShutdownTimeout) })
 		d.log.Info("web server listening", "event", "web_started", "addr", d.cfg.Addr)
 	}
+	g.Go(func() error {
+		watchStorage(ctx, d.files, d.metrics, d.log)
+		return nil
+	})
 	if ready != nil {
 		ready()
 	}
@@ -161,4 +181,31 @@ func serveUntil(ctx context.Context, ln net.Listener, srv *http.Server, timeout 
 	sctx, cancel := context.WithTimeout(context.Background(), timeout)
 	defer cancel()
 	return srv.Shutdown(sctx)
+}
+
+// watchStorage keeps the storage gauges current and warns when the disk is
+// nearly full.
+func watchStorage(ctx context.Context, files *storage.Local, m *metrics.Metrics, log *slog.Logger) {
+	const lowFraction = 0.1
+	t := time.NewTicker(30 * time.Second)
+	defer t.Stop()
+	warned := false
+	for {
+		used, avail, err := files.Usage()
+		if err == nil {
+			m.StorageBytes.WithLabelValues("used").Set(float64(used))
+			m.StorageBytes.WithLabelValues("available").Set(float64(avail))
+			low := used+avail > 0 && float64(avail) < lowFraction*float64(used+avail)
+			if low && !warned {
+				log.Warn("export storage is nearly full", "event", alertlog.DiskSpaceLow,
+					"used_bytes", used, "available_bytes", avail)
+			}
+			warned = low
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
 }

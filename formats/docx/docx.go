@@ -29,8 +29,22 @@ type Writer struct {
 	// lastTable is set when the last element written was a table, which
 	// must not end a table cell or the body.
 	lastTable bool
-	err       error
-	closed    bool
+	// keepRows is set while writing a procedure table, whose rows are kept
+	// whole on one page (a row taller than a page still splits).
+	keepRows bool
+	// open is the top-level table whose end tag is still to come, so that
+	// a table that continues it adds its rows; nil when there is none.
+	open   *openTable
+	err    error
+	closed bool
+}
+
+// openTable is a top-level table that later blocks may continue.
+type openTable struct {
+	role   document.TableRole
+	widths []int
+	// content is set when the stages' content goes in rows of its own.
+	content bool
 }
 
 // numInst is a numbering instance: the level an ordered list sits at and
@@ -87,7 +101,28 @@ func (w *Writer) WriteBlock(b document.Block) error {
 	if w.closed {
 		return errors.New("write docx block: writer is closed")
 	}
-	w.block(b, textWidth, 0, false)
+	if t, ok := b.(document.Table); ok {
+		if o := w.open; o != nil && t.Continues && t.Role == o.role {
+			var content [][]document.Cell
+			if o.content {
+				t, content = splitContent(t)
+			}
+			if fits(t, len(o.widths)) {
+				w.keepRows = true
+				w.rows(t.Rows, content, o.widths)
+				w.keepRows = false
+			} else {
+				w.closeTable()
+				w.table(t, textWidth, true)
+			}
+		} else {
+			w.closeTable()
+			w.table(t, textWidth, true)
+		}
+	} else {
+		w.closeTable()
+		w.block(b, textWidth, 0, false)
+	}
 	if err := w.doc.Flush(); err != nil && w.err == nil {
 		w.err = fmt.Errorf("write docx block: %w", err)
 	}
@@ -104,6 +139,7 @@ func (w *Writer) Close() error {
 	if w.err != nil {
 		return w.err
 	}
+	w.closeTable()
 	if w.lastTable {
 		w.doc.WriteString(`<w:p/>`)
 	}
@@ -148,10 +184,10 @@ func (w *Writer) block(b document.Block, width, depth int, inCell bool) {
 			w.list(*b, width, depth, inCell)
 		}
 	case document.Table:
-		w.table(b, width)
+		w.table(b, width, false)
 	case *document.Table:
 		if b != nil {
-			w.table(*b, width)
+			w.table(*b, width, false)
 		}
 	case document.Preformatted:
 		w.pre(b, depth)
@@ -432,8 +468,97 @@ func ExpandTabs(line string) string {
 	return b.String()
 }
 
-// table writes t in a space width twips wide.
-func (w *Writer) table(t document.Table, width int) {
+// fits reports whether the rows of t fit a table of cols columns.
+func fits(t document.Table, cols int) bool {
+	for _, r := range t.Rows {
+		if len(r) > cols {
+			return false
+		}
+	}
+	return true
+}
+
+// splitContent takes the content column out of a procedure table, which
+// has activity columns beside it: each stage's content goes in a row of its
+// own below the stage, across the whole table, where it has room.
+func splitContent(t document.Table) (document.Table, [][]document.Cell) {
+	c := t.Column("content")
+	if c < 0 {
+		return t, nil
+	}
+	drop := func(cells []document.Cell) ([]document.Cell, document.Cell) {
+		if c >= len(cells) {
+			return cells, document.Cell{}
+		}
+		out := append(append([]document.Cell(nil), cells[:c]...), cells[c+1:]...)
+		return out, cells[c]
+	}
+	out := t
+	out.Header, _ = drop(t.Header)
+	if c < len(t.Widths) {
+		out.Widths = append(append([]float64(nil), t.Widths[:c]...), t.Widths[c+1:]...)
+	}
+	out.Keys = append(append([]string(nil), t.Keys[:c]...), t.Keys[c+1:]...)
+	out.Rows = make([][]document.Cell, len(t.Rows))
+	content := make([][]document.Cell, len(t.Rows))
+	for i, r := range t.Rows {
+		var cc document.Cell
+		out.Rows[i], cc = drop(r)
+		content[i] = []document.Cell{cc}
+	}
+	return out, content
+}
+
+// rows writes the rows of a procedure table whose content was split off,
+// each followed by its content across the table when it has any.
+func (w *Writer) rows(rows, content [][]document.Cell, widths []int) {
+	for i, r := range rows {
+		w.row(r, widths, false, false)
+		if i < len(content) && len(content[i]) > 0 && len(content[i][0].Blocks) > 0 {
+			w.spanRow(content[i][0], widths)
+		}
+	}
+}
+
+// spanRow writes a row of one cell across all columns.
+func (w *Writer) spanRow(c document.Cell, widths []int) {
+	d := w.doc
+	total := sum(widths)
+	d.WriteString(`<w:tr><w:tc><w:tcPr><w:tcW w:w="` + itoa(total) + `" w:type="dxa"/>` +
+		`<w:gridSpan w:val="` + itoa(len(widths)) + `"/></w:tcPr>`)
+	wrote := false
+	for _, b := range c.Blocks {
+		w.block(b, total-216, 0, true)
+		wrote = true
+	}
+	if !wrote || w.lastTable {
+		d.WriteString(`<w:p><w:pPr><w:pStyle w:val="TableText"/></w:pPr></w:p>`)
+		w.lastTable = false
+	}
+	d.WriteString(`</w:tc></w:tr>`)
+}
+
+// closeTable ends the open top-level table, if there is one.
+func (w *Writer) closeTable() {
+	if w.open != nil {
+		w.doc.WriteString(`</w:tbl>`)
+		w.open = nil
+		w.lastTable = true
+	}
+}
+
+// table writes t in a space width twips wide. A top-level table is left
+// open, for a table that continues it; closeTable ends it.
+func (w *Writer) table(t document.Table, width int, top bool) {
+	keep := w.keepRows
+	w.keepRows = t.Role == document.ProcedureTable
+	defer func() { w.keepRows = keep }()
+	var content [][]document.Cell
+	split := t.Role == document.ProcedureTable && t.Column("content") >= 0 &&
+		(t.Column("teacher") >= 0 || t.Column("students") >= 0)
+	if split {
+		t, content = splitContent(t)
+	}
 	cols := len(t.Header)
 	for _, r := range t.Rows {
 		cols = max(cols, len(r))
@@ -458,8 +583,16 @@ func (w *Writer) table(t document.Table, width int) {
 	if len(t.Header) > 0 {
 		w.row(t.Header, widths, true, false)
 	}
-	for _, r := range t.Rows {
-		w.row(r, widths, false, t.Role == document.InfoTable)
+	if content != nil {
+		w.rows(t.Rows, content, widths)
+	} else {
+		for _, r := range t.Rows {
+			w.row(r, widths, false, t.Role == document.InfoTable)
+		}
+	}
+	if top {
+		w.open = &openTable{role: t.Role, widths: widths, content: split}
+		return
 	}
 	d.WriteString(`</w:tbl>`)
 	w.lastTable = true
@@ -469,8 +602,11 @@ func (w *Writer) table(t document.Table, width int) {
 func (w *Writer) row(cells []document.Cell, widths []int, header, info bool) {
 	d := w.doc
 	d.WriteString(`<w:tr>`)
-	if header {
+	switch {
+	case header:
 		d.WriteString(`<w:trPr><w:cantSplit/><w:tblHeader/></w:trPr>`)
+	case w.keepRows:
+		d.WriteString(`<w:trPr><w:cantSplit/></w:trPr>`)
 	}
 	for i, cw := range widths {
 		d.WriteString(`<w:tc><w:tcPr><w:tcW w:w="` + itoa(cw) + `" w:type="dxa"/>`)

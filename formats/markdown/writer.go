@@ -23,16 +23,31 @@ type Writer struct {
 	// previous block, so that a list right after it uses the other marker
 	// and stays a list of its own.
 	lastList byte
+	// skip is the number of blocks still to be left out because a source
+	// written before stands for them.
+	skip int
+	// front reports that the fields went into front matter, which stands
+	// for the information table.
+	front bool
 }
 
 var errClosed = errors.New("write markdown: writer is closed")
 
 // NewWriter returns a Writer that writes to w, starting with the document's
-// title as a level-1 heading. Sections of the document follow one level
-// lower. Close flushes the output but does not close w.
+// fields as YAML front matter, when Meta has any, and its title as a
+// level-1 heading. Sections of the document follow one level lower. Close
+// flushes the output but does not close w.
+//
+// A block that records its source (see document.Source) is written as that
+// source, so that a lesson plan read back from the file has the teacher's
+// Markdown as written.
 func NewWriter(w io.Writer, meta document.Meta) (*Writer, error) {
 	mw := &Writer{bw: bufio.NewWriter(w), chinese: isChinese(meta.Language)}
 	title := strings.TrimRight("# "+heading(meta.Title), " ")
+	if len(meta.Fields) > 0 {
+		mw.front = true
+		title = frontMatter(meta.Fields) + "\n" + title
+	}
 	if _, err := mw.bw.WriteString(title + "\n"); err != nil {
 		return nil, fmt.Errorf("write markdown title: %w", err)
 	}
@@ -53,7 +68,18 @@ func (w *Writer) WriteBlock(b document.Block) error {
 	if w.err != nil {
 		return w.err
 	}
+	if w.skip > 0 {
+		w.skip--
+		return nil
+	}
+	if t, ok := b.(document.Table); ok && t.Role == document.InfoTable && w.front {
+		return nil
+	}
 	text, marker, err := w.format(b, w.lastList)
+	if s, ok := sourceOf(b); ok {
+		text, marker, err = source(s), 0, nil
+		w.skip = s.Blocks - 1
+	}
 	if err != nil {
 		return err
 	}
@@ -97,6 +123,14 @@ func (w *Writer) format(b document.Block, prevList byte) (string, byte, error) {
 	case document.List:
 		return w.list(b, prevList)
 	case document.Table:
+		switch b.Role {
+		case document.ProcedureTable:
+			s, err := w.procedure(b)
+			return s, 0, err
+		case document.GrammarTable:
+			s, err := w.grammar(b)
+			return s, 0, err
+		}
 		return w.table(b), 0, nil
 	case document.Preformatted:
 		return preformatted(b.Text), 0, nil
@@ -200,7 +234,14 @@ func (w *Writer) list(l document.List, prevList byte) (string, byte, error) {
 func (w *Writer) blocks(bs []document.Block) (string, error) {
 	var parts []string
 	var prev byte
-	for _, b := range bs {
+	for i := 0; i < len(bs); i++ {
+		b := bs[i]
+		if s, ok := sourceOf(b); ok {
+			prev = 0
+			parts = append(parts, source(s))
+			i += s.Blocks - 1
+			continue
+		}
 		t, m, err := w.format(b, prev)
 		if err != nil {
 			return "", err
@@ -264,6 +305,11 @@ func (w *Writer) table(t document.Table) string {
 // cell formats the blocks of a table cell on one line, with <br> between
 // lines.
 func cell(c document.Cell) string {
+	if len(c.Blocks) > 0 {
+		if s, ok := sourceOf(c.Blocks[0]); ok && s.Blocks == len(c.Blocks) {
+			return sourceCell(s)
+		}
+	}
 	return inline(cellRuns(c.Blocks, nil), inCell)
 }
 

@@ -118,12 +118,37 @@ func TestExamplesParseBack(t *testing.T) {
 		t.Run(ex.name, func(t *testing.T) {
 			p := loadPlan(t, ex.path)
 			out := writeAll(t, render.Meta(p), render.Blocks(p))
-			read := normalize(readText([]byte(out)))
+			body, ok := strings.CutPrefix(out, "---\n")
+			if _, after, found := strings.Cut(body, "\n---\n"); ok && found {
+				body = after
+			} else {
+				t.Errorf("no front matter at the start of %q", out[:min(80, len(out))])
+			}
+			read := normalize(readText([]byte(body)))
 			if !strings.HasPrefix(read, normalize(p.Title)) {
 				t.Errorf("title missing at the start of %q", read[:min(80, len(read))])
 			}
 			rest := read
 			for b := range render.Blocks(p) {
+				tb, ok := b.(document.Table)
+				switch {
+				case ok && tb.Role == document.InfoTable:
+					// The fields are in the front matter; TestRoundTrip
+					// reads them back.
+					continue
+				case ok && (tb.Role == document.ProcedureTable || tb.Role == document.GrammarTable):
+					// The columns are labels and headings here, not a table.
+					tb.Header = nil
+					for i, row := range tb.Rows {
+						if c := tb.Column("stage"); c >= 0 {
+							row = append([]document.Cell(nil), row...)
+							row[c] = document.Cell{Blocks: []document.Block{
+								document.Plain(stageName(row[c]))}}
+							tb.Rows[i] = row
+						}
+					}
+					b = tb
+				}
 				for _, s := range texts(b, nil) {
 					i := strings.Index(rest, s)
 					if i < 0 {

@@ -22,16 +22,24 @@ import (
 // paragraphs. Content that does not fit continues on a slide with the same
 // title marked as continued. Note paragraphs go to the speaker notes.
 type Writer struct {
-	pkg    *ooxml.Package
-	meta   document.Meta
-	lang   string
-	cont   string
-	cur    *slide
-	n      int // slides written
-	notes  int // notes slides written
-	sect   string
-	err    error
-	closed bool
+	pkg   *ooxml.Package
+	meta  document.Meta
+	lang  string
+	cont  string
+	cur   *slide
+	n     int // slides written
+	notes int // notes slides written
+	sect  string
+	// key is the key of the section being written.
+	key string
+	// procHeader holds the column labels of the procedure table, which
+	// the parts of the table that continue it leave out.
+	procHeader []string
+	// lastHeader is the header of the last table, for one that continues
+	// it without a header of its own.
+	lastHeader []document.Cell
+	err        error
+	closed     bool
 }
 
 // slideKind is what a slide is for.
@@ -163,10 +171,10 @@ func (w *Writer) WriteBlock(b document.Block) error {
 			w.list(*b)
 		}
 	case document.Table:
-		w.table(b)
+		w.topTable(b)
 	case *document.Table:
 		if b != nil {
-			w.table(*b)
+			w.topTable(*b)
 		}
 	case document.Preformatted:
 		w.pre(b)
@@ -248,7 +256,17 @@ func (w *Writer) next() *slide {
 func (w *Writer) heading(h document.Heading) {
 	text := oneLine(h.Text)
 	switch {
+	case h.Level <= 1 && h.Key == "difficulties" && w.key == "key_points":
+		// The difficulties share the key points' slide.
+		w.key = h.Key
+		w.subheading(text)
+	case h.Level <= 1 && h.Key == "key_points":
+		w.key = h.Key
+		w.sect = w.keyPointsTitle()
+		w.start(w.sect, "", false)
+		w.subheading(text)
 	case h.Level <= 1:
+		w.key = h.Key
 		w.sect = text
 		w.start(text, "", false)
 	case h.Level == 2:
@@ -564,6 +582,20 @@ func expandTabs(line string) string {
 		col += ooxml.Columns(r)
 	}
 	return b.String()
+}
+
+// topTable adds a table of the document's body: a procedure table as a
+// slide per row, any other as a table.
+func (w *Writer) topTable(t document.Table) {
+	if t.Role == document.ProcedureTable {
+		w.procedure(t)
+		return
+	}
+	if t.Continues && len(t.Header) == 0 {
+		t.Header = w.lastHeader
+	}
+	w.lastHeader = t.Header
+	w.table(t)
 }
 
 func (w *Writer) table(t document.Table) {
