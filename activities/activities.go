@@ -84,6 +84,7 @@ type StagedFile struct {
 // StoreInput asks for a staged document to be published.
 type StoreInput struct {
 	ExportID string
+	UserID   string
 	Lesson   LessonRef
 	Staged   StagedFile
 }
@@ -204,8 +205,8 @@ func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFi
 	if err != nil {
 		return StoredFile{}, failure.NewError(failure.Storage, "the document could not be stored", err)
 	}
-	activity.GetLogger(ctx).Info("document saved", "event", alertlog.FileSaved,
-		alertlog.TaskID, in.ExportID, alertlog.Format, string(f), alertlog.SizeBytes, out.Size)
+	logger(ctx, in.UserID, "").Info("document saved", "event", alertlog.FileSaved,
+		alertlog.Format, string(f), alertlog.SizeBytes, out.Size)
 	return out, nil
 }
 
@@ -219,7 +220,7 @@ func (a *Activities) DiscardDocument(ctx context.Context, key string) error {
 	if err != nil {
 		return failure.NewError(failure.Storage, "the staged document could not be removed", err)
 	}
-	activity.GetLogger(ctx).Info("staged document deleted", "event", alertlog.FileDeleted, "key", key)
+	logger(ctx, "", "").Info("staged document deleted", "event", alertlog.FileDeleted, "key", key)
 	return nil
 }
 

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"go.temporal.io/sdk/activity"
+	"go.temporal.io/sdk/log"
 
 	"lessonexport/alertlog"
 	"lessonexport/metrics"
@@ -33,6 +34,8 @@ type Outcome struct {
 	ErrorClass    string
 	ErrorMessage  string
 	QueueTimedOut bool
+	// RequestID is the ID of the HTTP request that started the export.
+	RequestID string
 }
 
 // RecordOutcome counts a finished export in the worker's metrics and writes
@@ -44,9 +47,9 @@ func (a *Activities) RecordOutcome(ctx context.Context, o Outcome) error {
 	}
 	a.Metrics.Finished(o.Status, o.Format, seconds, o.ErrorType)
 
-	log := activity.GetLogger(ctx)
+	log := logger(ctx, o.UserID, o.RequestID)
 	fields := []any{
-		alertlog.TaskID, o.ExportID, alertlog.UserID, o.UserID, alertlog.LessonID, o.LessonID,
+		alertlog.LessonID, o.LessonID,
 		alertlog.Format, metrics.Format(o.Format), alertlog.DurationSeconds, seconds,
 	}
 	switch {
@@ -69,6 +72,19 @@ func (a *Activities) RecordOutcome(ctx context.Context, o Outcome) error {
 			alertlog.ErrorClass, o.ErrorClass, alertlog.ErrorMessage, o.ErrorMessage)...)
 	}
 	return nil
+}
+
+// logger returns the activity's logger with the export's task, user and
+// request IDs, which every line it writes then carries.
+func logger(ctx context.Context, user, requestID string) log.Logger {
+	fields := []any{alertlog.TaskID, activity.GetInfo(ctx).WorkflowExecution.ID}
+	if user != "" {
+		fields = append(fields, alertlog.UserID, user)
+	}
+	if requestID != "" {
+		fields = append(fields, alertlog.RequestID, requestID)
+	}
+	return log.With(activity.GetLogger(ctx), fields...)
 }
 
 // track counts an export activity as active until the returned function

@@ -79,7 +79,11 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 	errorsOf := func(kind string) float64 { return testutil.ToFloat64(m.Errors.WithLabelValues(kind)) }
 
 	// Completed.
-	done := s.export("alice", s.lesson("alice", "A lesson that works"), "pdf")
+	var created exports.Export
+	s.json("alice", "POST", "/api/v1/exports", map[string]string{
+		"lesson_id": s.lesson("alice", "A lesson that works"), "format": "pdf",
+	}, http.StatusAccepted, &created, "X-Request-ID", "req-observability-1")
+	done := created.ID
 	if e := s.waitFor("alice", done, time.Minute); e.Status != exports.StatusCompleted {
 		t.Fatalf("export ended %+v", e)
 	}
@@ -90,8 +94,20 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 		t.Fatalf("duration observations for pdf = %d, want 1", n)
 	}
 	if l := s.logEvent("export_task_completed", done); l == nil || l["level"] != "INFO" ||
-		l["format"] != "pdf" || l["duration_seconds"] == nil || l["user_id"] != "alice" {
+		l["format"] != "pdf" || l["duration_seconds"] == nil || l["user_id"] != "alice" ||
+		l["request_id"] != "req-observability-1" {
 		t.Fatalf("completion log line = %v", l)
+	}
+
+	if l := s.logEvent("file_saved", done); l == nil || l["user_id"] != "alice" || l["size_bytes"] == nil {
+		t.Fatalf("file_saved log line = %v", l)
+	}
+	for _, l := range s.logs.lines(t) {
+		for _, key := range []string{"timestamp", "level", "event", "service", "component", "message"} {
+			if _, ok := l[key]; !ok {
+				t.Fatalf("log line without %s: %v", key, l)
+			}
+		}
 	}
 
 	// Refused as invalid: an invented format is counted as unknown.

@@ -10,6 +10,7 @@ import (
 	"fmt"
 	"sort"
 	"strings"
+	"sync"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -35,6 +36,8 @@ var (
 	ErrConflict = errors.New("export conflict")
 	// ErrBadPageToken: a listing's page token is not one List returned.
 	ErrBadPageToken = errors.New("bad page token")
+	// ErrBusy: too many exports wait for a worker slot already.
+	ErrBusy = errors.New("too many exports waiting")
 	// ErrUnavailable: Temporal cannot be reached.
 	ErrUnavailable = errors.New("temporal unavailable")
 )
@@ -89,6 +92,13 @@ type Service struct {
 	// means the workflow's defaults.
 	QueueTimeout  time.Duration
 	SlowThreshold time.Duration
+	// MaxQueued, when positive, refuses new exports with ErrBusy while more
+	// than that many wait for a worker slot.
+	MaxQueued int64
+
+	mu          sync.Mutex
+	backlog     int64
+	backlogRead time.Time
 }
 
 // CreateRequest asks for a new export.
@@ -99,12 +109,17 @@ type CreateRequest struct {
 	// IdempotencyKey, when set, makes a repeated request return the export
 	// the first one started.
 	IdempotencyKey string
+	// RequestID is the HTTP request's ID, for the worker's log lines.
+	RequestID string
 }
 
 // Create starts an export. With an idempotency key it starts at most one
 // export per user and key, and a repeat that asks for something else is a
 // conflict.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (*Export, error) {
+	if err := s.admit(ctx); err != nil {
+		return nil, err
+	}
 	id := NewID()
 	if req.IdempotencyKey != "" {
 		id = idempotentID(req.UserID, req.IdempotencyKey)
@@ -153,12 +168,36 @@ func (s *Service) start(ctx context.Context, id string, req CreateRequest,
 	}
 	run, err := s.Client.ExecuteWorkflow(ctx, opts, workflows.ExportWorkflow, workflows.Request{
 		UserID: req.UserID, LessonID: req.LessonID, Format: req.Format,
-		QueueTimeout: s.QueueTimeout, SlowThreshold: s.SlowThreshold,
+		QueueTimeout: s.QueueTimeout, SlowThreshold: s.SlowThreshold, RequestID: req.RequestID,
 	})
 	if err != nil {
 		return nil, s.wrap("start export", err)
 	}
 	return run, nil
+}
+
+// admit refuses a new export while the backlog is above MaxQueued. The
+// backlog is read at most once a second; if it cannot be read, the export
+// is admitted and starting it reports what is wrong.
+func (s *Service) admit(ctx context.Context) error {
+	if s.MaxQueued <= 0 {
+		return nil
+	}
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if time.Since(s.backlogRead) > time.Second {
+		qctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+		n, err := Backlog(qctx, s.Client, s.Namespace)
+		cancel()
+		if err != nil {
+			return nil
+		}
+		s.backlog, s.backlogRead = n, time.Now()
+	}
+	if s.backlog > s.MaxQueued {
+		return fmt.Errorf("%w: %d exports wait for a worker, the limit is %d", ErrBusy, s.backlog, s.MaxQueued)
+	}
+	return nil
 }
 
 // Get describes one of the user's exports.

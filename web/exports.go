@@ -67,6 +67,7 @@ func (s *Server) createExport(c echo.Context) error {
 	}
 	e, err := s.opts.Exports.Create(ctx, exports.CreateRequest{
 		UserID: user, LessonID: body.LessonID, Format: string(f), IdempotencyKey: key,
+		RequestID: requestIDOf(c),
 	})
 	if err != nil {
 		return exportError(err)
@@ -291,6 +292,11 @@ func exportError(err error) error {
 		return apiError(http.StatusBadRequest, "bad_request", "page_token is not valid")
 	case errors.Is(err, exports.ErrConflict):
 		return apiError(http.StatusConflict, "conflict", strings.TrimPrefix(err.Error(), exports.ErrConflict.Error()+": "))
+	case errors.Is(err, exports.ErrBusy):
+		e := apiError(http.StatusTooManyRequests, "busy",
+			"too many exports are waiting; try again shortly")
+		e.RetryAfter = 10
+		return e
 	case errors.Is(err, exports.ErrUnavailable):
 		e := apiError(http.StatusServiceUnavailable, "unavailable",
 			"the export service is unavailable; try again shortly")

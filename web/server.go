@@ -222,6 +222,11 @@ func (s *Server) authenticate(next echo.HandlerFunc) echo.HandlerFunc {
 	}
 }
 
+func requestIDOf(c echo.Context) string {
+	id, _ := c.Get(requestIDKey).(string)
+	return id
+}
+
 func userOf(c echo.Context) string {
 	u, _ := c.Get(userKey).(string)
 	return u

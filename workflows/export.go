@@ -59,6 +59,9 @@ type Request struct {
 	// SlowThreshold is how long an export may run before it is reported
 	// as slow, while it still runs. Zero means DefaultSlowThreshold.
 	SlowThreshold time.Duration
+	// RequestID is the ID of the HTTP request that asked for the export,
+	// carried into the worker's log lines about it.
+	RequestID string
 }
 
 // Defaults of Request's durations.
@@ -178,7 +181,7 @@ func ExportWorkflow(ctx workflow.Context, req Request) (Result, error) {
 	watchSlow(ctx, req, exportID)
 	outcome := activities.Outcome{
 		ExportID: exportID, UserID: req.UserID, LessonID: req.LessonID, Format: req.Format,
-		StartedAt: info.WorkflowStartTime,
+		StartedAt: info.WorkflowStartTime, RequestID: req.RequestID,
 	}
 
 	enter(StageLoading)
@@ -205,7 +208,7 @@ func ExportWorkflow(ctx workflow.Context, req Request) (Result, error) {
 	var stored activities.StoredFile
 	err = workflow.ExecuteActivity(withQueue(storeOptions),
 		a.StoreDocument, activities.StoreInput{
-			ExportID: exportID, Lesson: ref, Staged: staged,
+			ExportID: exportID, UserID: req.UserID, Lesson: ref, Staged: staged,
 		}).Get(ctx, &stored)
 	if err != nil {
 		return Result{}, fail(ctx, err, staged.Key, outcome)
@@ -244,6 +247,7 @@ func watchSlow(ctx workflow.Context, req Request, exportID string) {
 		elapsed := workflow.Now(ctx).Sub(workflow.GetInfo(ctx).WorkflowStartTime)
 		workflow.GetLogger(ctx).Warn("export is taking longer than expected",
 			"event", "slow_export_detected", "task_id", exportID, "user_id", req.UserID,
+			"request_id", req.RequestID,
 			"lesson_id", req.LessonID, "format", req.Format,
 			"duration_seconds", elapsed.Seconds(), "threshold_seconds", threshold.Seconds())
 	})

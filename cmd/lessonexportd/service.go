@@ -143,7 +143,8 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 		s := web.New(web.Options{
 			Lessons: d.lessons, Files: d.files, Auth: verifier,
 			Exports: &exports.Service{Client: d.temporal, Namespace: d.cfg.TemporalNamespace,
-				QueueTimeout: d.cfg.QueueTimeout, SlowThreshold: d.cfg.SlowExportThreshold},
+				QueueTimeout: d.cfg.QueueTimeout, SlowThreshold: d.cfg.SlowExportThreshold,
+				MaxQueued: d.cfg.MaxQueuedExports},
 			Registry: d.registry, Metrics: d.metrics, Logger: d.log,
 			MaxBodyBytes: d.cfg.MaxBodyBytes,
 		})

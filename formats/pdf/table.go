@@ -11,66 +11,192 @@ import (
 const (
 	cellPadX = 1.6
 	cellPadY = 1.1
-	// A row up to this tall moves to the next page whole rather than split.
-	keepRowH = 60.0
+	// stepIndent is how far the stage cell of a step is indented per level
+	// of nesting.
+	stepIndent = 3.5
 )
+
+// tableState is what the writer keeps of a top-level table so that a table
+// continuing it (document.Table.Continues) can add its rows to it.
+type tableState struct {
+	role   document.TableRole
+	widths []float64
+	info   *tableInfo
+	// split is set when the content column of a procedure table goes in a
+	// row of its own under each stage.
+	split bool
+}
 
 // layoutTable lays out t as slices: for each row a padding slice, one
 // slice per line of its tallest cell and another padding slice. Each slice
 // draws its part of the cell backgrounds and borders, so a row may break
 // across pages between slices; the writer repeats the header row there.
 func (w *Writer) layoutTable(t document.Table, width float64, depth int) []vline {
+	lines, _ := w.startTable(t, width, depth)
+	return lines
+}
+
+// startTable lays out t as layoutTable does and returns the state a table
+// continuing it needs, or nil for a table with no columns.
+func (w *Writer) startTable(t document.Table, width float64, depth int) ([]vline,
+	*tableState) {
+	split := t.Role == document.ProcedureTable && t.Column("content") >= 0 &&
+		(t.Column("teacher") >= 0 || t.Column("students") >= 0)
+	if split {
+		t, _ = splitContent(t, false)
+	}
 	ncols := len(t.Header)
 	for _, row := range t.Rows {
 		ncols = max(ncols, len(row))
 	}
 	if ncols == 0 {
-		return nil
+		return nil, nil
 	}
-	widths := w.columnWidths(t, ncols, width)
-	info := &tableInfo{w: width}
+	ts := &tableState{role: t.Role, widths: w.columnWidths(t, ncols, width),
+		info: &tableInfo{w: width}, split: split}
 	var lines []vline
 	if len(t.Header) > 0 {
-		header := w.layoutRow(t.Header, widths, depth, func(int) bool { return true }, true)
+		header := w.layoutRow(t.Header, ts.widths, depth, func(int) bool { return true },
+			true, 0)
 		for i := range header {
-			header[i].tbl, header[i].header, header[i].keep = info, true, true
+			header[i].tbl, header[i].header, header[i].keep = ts.info, true, true
 		}
-		info.header = header
+		ts.info.header = header
 		lines = append(lines, header...)
 	}
-	label := func(c int) bool { return t.Role == document.InfoTable && c == 0 && ncols > 1 }
+	return w.tableRows(ts, t, depth, lines), ts
+}
+
+// continues reports whether t can go on in the table of ts: it continues
+// the table before it, has its role and no more columns.
+func (ts *tableState) continues(t document.Table) bool {
+	if ts == nil || !t.Continues || t.Role != ts.role {
+		return false
+	}
+	if ts.split {
+		t, _ = splitContent(t, false)
+	}
 	for _, row := range t.Rows {
-		rl := w.layoutRow(row, widths, depth, label, false)
-		for i := range rl {
-			rl[i].tbl = info
+		if len(row) > len(ts.widths) {
+			return false
 		}
-		// Keep a short row whole; of a tall one keep the ends together.
-		h := 0.0
-		for _, l := range rl {
-			h += l.h
+	}
+	return true
+}
+
+// tableRows appends the rows of t, laid out in the columns of ts, to lines.
+// For a procedure table whose content goes in rows of its own, t still has
+// its content column.
+func (w *Writer) tableRows(ts *tableState, t document.Table, depth int,
+	lines []vline) []vline {
+	var content []document.Cell
+	if ts.split {
+		t, content = splitContent(t, true)
+	}
+	ncols := len(ts.widths)
+	label := func(c int) bool { return t.Role == document.InfoTable && c == 0 && ncols > 1 }
+	// The most a row can take on a page below the repeated header.
+	room := contentBot - contentTop
+	for _, l := range ts.info.header {
+		room -= l.h
+	}
+	for i, row := range t.Rows {
+		indent := 0.0
+		if t.Role == document.ProcedureTable {
+			indent = stepIndent * float64(min(t.Depth(i), 6))
 		}
-		for i := range rl[:len(rl)-1] {
-			if h <= keepRowH || i < 3 || i >= len(rl)-4 {
-				rl[i].keep = true
+		rl := w.layoutRow(row, ts.widths, depth, label, false, indent)
+		keepRow(rl, room)
+		if i < len(content) && len(content[i].Blocks) > 0 {
+			cl := w.layoutRow([]document.Cell{content[i]}, []float64{ts.info.w}, depth,
+				func(int) bool { return false }, false, indent)
+			keepRow(cl, room)
+			// The content stays with its stage when both fit on a page.
+			if height(rl)+height(cl) <= room {
+				rl[len(rl)-1].keep = true
 			}
+			rl = append(rl, cl...)
+		}
+		for k := range rl {
+			rl[k].tbl = ts.info
 		}
 		lines = append(lines, rl...)
 	}
 	return lines
 }
 
+// height returns the total height of lines.
+func height(lines []vline) float64 {
+	h := 0.0
+	for _, l := range lines {
+		h += l.h
+	}
+	return h
+}
+
+// keepRow keeps the slices of a row on one page when the row fits in room;
+// of a taller row it keeps the first and the last few slices together.
+func keepRow(rl []vline, room float64) {
+	whole := height(rl) <= room
+	for i := range rl[:len(rl)-1] {
+		if whole || i < 3 || i >= len(rl)-4 {
+			rl[i].keep = true
+		}
+	}
+}
+
+// splitContent takes the content column out of a procedure table and, if
+// cells is set, returns each row's content cell.
+func splitContent(t document.Table, cells bool) (document.Table, []document.Cell) {
+	c := t.Column("content")
+	if c < 0 {
+		return t, nil
+	}
+	drop := func(row []document.Cell) ([]document.Cell, document.Cell) {
+		if c >= len(row) {
+			return row, document.Cell{}
+		}
+		return append(append([]document.Cell(nil), row[:c]...), row[c+1:]...), row[c]
+	}
+	out := t
+	out.Header, _ = drop(t.Header)
+	if c < len(t.Widths) && len(t.Widths) == len(t.Keys) {
+		out.Widths = append(append([]float64(nil), t.Widths[:c]...), t.Widths[c+1:]...)
+	}
+	out.Keys = append(append([]string(nil), t.Keys[:c]...), t.Keys[c+1:]...)
+	out.Rows = make([][]document.Cell, len(t.Rows))
+	var content []document.Cell
+	if cells {
+		content = make([]document.Cell, len(t.Rows))
+	}
+	for i, r := range t.Rows {
+		var cc document.Cell
+		out.Rows[i], cc = drop(r)
+		if cells {
+			content[i] = cc
+		}
+	}
+	return out, content
+}
+
 // layoutRow lays out one row of cells in columns of the given widths.
-// shaded says which columns have a background and bold text.
+// shaded says which columns have a background and bold text; the content
+// of the first column is indented by indent.
 func (w *Writer) layoutRow(cells []document.Cell, widths []float64, depth int,
-	shaded func(int) bool, header bool) []vline {
+	shaded func(int) bool, header bool, indent float64) []vline {
 	content := make([][]vline, len(widths))
 	n := 0
 	for c := range widths {
 		if c >= len(cells) {
 			continue
 		}
-		content[c] = w.layoutCell(cells[c].Blocks, widths[c]-2*cellPadX, depth,
+		in := 0.0
+		if c == 0 {
+			in = min(indent, widths[c]/3)
+		}
+		content[c] = w.layoutCell(cells[c].Blocks, widths[c]-2*cellPadX-in, depth,
 			shaded(c))
+		shift(content[c], in)
 		n = max(n, len(content[c]))
 	}
 	empty := tableSize * lineSpacing * ptMM

@@ -58,6 +58,8 @@ type Writer struct {
 	fresh   bool                   // nothing placed on the page yet
 	open    *tableInfo             // a table whose row is open at the page end
 	lastLvl int                    // level of the last bookmark, -1 before any
+	table   *tableState            // the last block, if it was a top-level table
+	after   float64                // the space to leave after that table
 	err     error
 	closed  bool
 }
@@ -170,15 +172,55 @@ func (w *Writer) WriteBlock(b document.Block) (err error) {
 		return errors.New("write block: writer is closed")
 	}
 	defer w.recover(&err)
-	lines, after := w.layoutBlock(b, contentW, 0, true)
+	var lines []vline
+	var after float64
+	t, isTable := tableOf(b)
+	switch {
+	case isTable && w.table.continues(t):
+		// The rows go on in the table before.
+		lines, after = w.tableRows(w.table, t, 0, nil), w.after
+	case isTable:
+		w.endTable()
+		lines, w.table = w.startTable(t, contentW, 0)
+		after = 3
+		if w.table != nil {
+			w.after = after
+		}
+	default:
+		w.endTable()
+		lines, after = w.layoutBlock(b, contentW, 0, true)
+	}
 	if len(lines) > 0 {
 		w.queue = append(w.queue, lines...)
-		g := gap(after)
-		g.keep = lines[len(lines)-1].keep
-		w.queue = append(w.queue, g)
+		if w.table == nil {
+			g := gap(after)
+			g.keep = lines[len(lines)-1].keep
+			w.queue = append(w.queue, g)
+		}
 	}
 	w.place(false)
 	return w.pdfErr("write block")
+}
+
+// tableOf returns b as a table, if it is one.
+func tableOf(b document.Block) (document.Table, bool) {
+	switch b := b.(type) {
+	case document.Table:
+		return b, true
+	case *document.Table:
+		if b != nil {
+			return *b, true
+		}
+	}
+	return document.Table{}, false
+}
+
+// endTable ends the open top-level table, leaving the space after it.
+func (w *Writer) endTable() {
+	if w.table != nil {
+		w.queue = append(w.queue, gap(w.after))
+		w.table = nil
+	}
 }
 
 // Close finishes the document, numbers the pages and writes the PDF.
@@ -191,6 +233,7 @@ func (w *Writer) Close() (err error) {
 	}
 	w.closed = true
 	defer w.recover(&err)
+	w.endTable()
 	w.place(true)
 	w.footers()
 	if err := w.pdfErr("finish pdf"); err != nil {
