@@ -198,6 +198,9 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 	s.json("alice", "POST", "/api/v1/exports/"+blocker+"/cancel", nil, http.StatusAccepted, nil)
 	s.waitFor("alice", blocker, 30*time.Second)
 
+	// Every kind of ending replays against the workflow code as it is.
+	s.replay(done, broken, slow, waiting[0], late, blocker)
+
 	// The Temporal SDK's metrics share the registry, as histograms; tally
 	// reports them once a second.
 	kinds := map[string]dto.MetricType{}
