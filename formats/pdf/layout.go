@@ -81,6 +81,8 @@ type op struct {
 	color      rgb
 	text       string
 	st         *style
+	// col is the table column a text op is in, plus one; 0 outside tables.
+	col int
 }
 
 // bookmark is an outline entry for a heading.

@@ -233,6 +233,7 @@ func (w *Writer) layoutRow(cells []document.Cell, widths []float64, depth int,
 			if k >= 1 && k-1 < len(content[c]) {
 				for _, o := range content[c][k-1].ops {
 					o.x += x + cellPadX
+					o.col = c + 1
 					text = append(text, o)
 				}
 			}

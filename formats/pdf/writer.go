@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"sort"
 	"strings"
 	"time"
 
@@ -59,6 +60,7 @@ type Writer struct {
 	open    *tableInfo             // a table whose row is open at the page end
 	lastLvl int                    // level of the last bookmark, -1 before any
 	table   *tableState            // the last block, if it was a top-level table
+	rowText []placed               // text of the table row being drawn
 	after   float64                // the space to leave after that table
 	err     error
 	closed  bool
@@ -235,6 +237,7 @@ func (w *Writer) Close() (err error) {
 	defer w.recover(&err)
 	w.endTable()
 	w.place(true)
+	w.flushRow()
 	w.footers()
 	if err := w.pdfErr("finish pdf"); err != nil {
 		return err
@@ -318,8 +321,28 @@ func (w *Writer) advance(face fonts.Face, r rune) int {
 	return v
 }
 
+// placed is a text op placed on the page.
+type placed struct {
+	x, y float64
+	o    op
+}
+
+// flushRow draws the text of the table row drawn so far, column by column,
+// so that text extraction reads a cell's lines together.
+func (w *Writer) flushRow() {
+	sort.SliceStable(w.rowText, func(i, j int) bool {
+		return w.rowText[i].o.col < w.rowText[j].o.col
+	})
+	for i := range w.rowText {
+		p := &w.rowText[i]
+		w.text(p.x, p.y, &p.o)
+	}
+	w.rowText = w.rowText[:0]
+}
+
 // newPage starts a page.
 func (w *Writer) newPage() {
+	w.flushRow()
 	if w.open != nil {
 		// Close a table row that continues on the next page.
 		w.rule(margin, w.y, w.open.w, 0, borderColor)
@@ -401,9 +424,16 @@ func (w *Writer) draw(l *vline) {
 				}
 				w.rule(x0+o.x, y0+o.y, o.w, o.h, o.color, thick)
 			case opText:
+				if o.col > 0 {
+					w.rowText = append(w.rowText, placed{x0 + o.x, y0 + o.y, *o})
+					continue
+				}
 				w.text(x0+o.x, y0+o.y, o)
 			}
 		}
+	}
+	if l.tbl == nil || l.rowEnd {
+		w.flushRow()
 	}
 	w.y += l.h
 	w.fresh = false
