@@ -120,8 +120,26 @@ func convert(args []string) error {
 }
 
 // writeAtomically writes through a temporary file beside path and renames
-// it, so that a failed conversion never leaves a broken file at path.
+// it, so that a failed conversion never leaves a broken file at path. A path
+// that exists and is no regular file (a device such as /dev/null, a pipe) is
+// written to directly, never replaced.
 func writeAtomically(path string, write func(io.Writer) error) error {
+	if fi, err := os.Stat(path); err == nil && !fi.Mode().IsRegular() {
+		f, err := os.OpenFile(path, os.O_WRONLY, 0)
+		if err != nil {
+			return err
+		}
+		w := bufio.NewWriterSize(f, 64<<10)
+		if err := write(w); err != nil {
+			f.Close()
+			return err
+		}
+		if err := w.Flush(); err != nil {
+			f.Close()
+			return err
+		}
+		return f.Close()
+	}
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".*")
 	if err != nil {
 		return err
