@@ -236,7 +236,7 @@ func (s *Server) streamExport(c echo.Context) error {
 		ContentDisposition(storage.FileName(l.Plan.Title, l.Plan.Level, "", f.Extension())))
 	w.Header().Set("Cache-Control", "no-store")
 	cw := &countWriter{w: w}
-	if err := formats.Write(ctx, cw, f, l.Plan); err != nil {
+	if err := s.opts.Write(ctx, cw, f, l.Plan); err != nil {
 		elapsed := time.Since(start).Seconds()
 		if ctx.Err() != nil {
 			s.opts.Metrics.Finished(metrics.Cancelled, string(f), elapsed, "")

@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
+	"io"
 	"log/slog"
 	"net"
 	"net/http"
@@ -18,6 +19,8 @@ import (
 
 	"lessonexport/auth"
 	"lessonexport/exports"
+	"lessonexport/formats"
+	"lessonexport/lesson"
 	"lessonexport/lessonstore"
 	"lessonexport/metrics"
 	"lessonexport/storage"
@@ -51,6 +54,9 @@ type Options struct {
 	Logger  *slog.Logger
 	// MaxBodyBytes caps request bodies; zero means 4 MiB.
 	MaxBodyBytes int64
+	// Write renders a plan for the stream endpoint; nil means
+	// formats.Write. Tests replace it to make generation fail.
+	Write func(ctx context.Context, w io.Writer, f formats.Format, p *lesson.Plan) error
 }
 
 // Server is the Echo application.
@@ -67,6 +73,9 @@ func New(opts Options) *Server {
 	}
 	if opts.Logger == nil {
 		opts.Logger = slog.New(slog.DiscardHandler)
+	}
+	if opts.Write == nil {
+		opts.Write = formats.Write
 	}
 	if opts.Registry == nil {
 		opts.Registry = prometheus.NewRegistry()
