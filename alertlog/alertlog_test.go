@@ -86,4 +86,3 @@ func TestSnake(t *testing.T) {
 		}
 	}
 }
-

@@ -138,11 +138,11 @@ func startStack(t *testing.T, opts stackOptions) *stack {
 			Logger: tlog.NewStructuredLogger(alertlog.New(logs,
 				alertlog.Options{Component: "temporal"})),
 			MetricsHandler: sdkMetrics},
-		LogLevel:  "error",
+		LogLevel: "error",
 		ExtraArgs: []string{"--ip", "127.0.0.1",
 			"--dynamic-config-value", `matching.TaskQueueInfoByBuildIdTTL="500ms"`},
-		Stdout:    io.Discard,
-		Stderr:    io.Discard,
+		Stdout: io.Discard,
+		Stderr: io.Discard,
 	})
 	if err != nil {
 		t.Fatalf("start Temporal development server: %v", err)

@@ -38,4 +38,3 @@ func (s *stack) replay(ids ...string) {
 		}
 	}
 }
-

@@ -2,6 +2,7 @@ package fonts
 
 import (
 	_ "embed"
+	"fmt"
 	"sync"
 )
 
@@ -31,13 +32,20 @@ const (
 // the faces' name tables (see the tests); -1 is a face in a file of its own.
 var collectionIndex = [...]int{SansFace: 0, MonoFace: 1, FallbackFace: -1}
 
+// postScriptNames are the names the faces go by in a PDF.
+var postScriptNames = [...]string{SansFace: "WenQuanYiMicroHei",
+	MonoFace: "WenQuanYiMicroHeiMono", FallbackFace: "DejaVuSans"}
+
 // face is what is computed once per Face.
 type face struct {
 	once  sync.Once
-	ttf   []byte
-	cover *coverage
+	view  sfnt
+	font  *Font
 	names Names
 	err   error
+
+	ttfOnce sync.Once
+	ttf     []byte
 }
 
 var faces [len(collectionIndex)]face
@@ -45,20 +53,24 @@ var faces [len(collectionIndex)]face
 func (f Face) load() *face {
 	c := &faces[f]
 	c.once.Do(func() {
+		data, start := dejaVuSans, 0
 		if i := collectionIndex[f]; i >= 0 {
-			c.ttf, c.err = Extract(collection, i)
-		} else {
-			c.ttf = dejaVuSans
-			_, _, c.err = readDirectory(c.ttf, 0)
+			data = collection
+			start, c.err = collectionFace(collection, i)
+		}
+		if c.err == nil {
+			c.view, c.err = openFace(data, start)
+		}
+		if c.err == nil {
+			c.font, c.err = parseFont(c.view, postScriptNames[f])
+		}
+		if c.err == nil {
+			c.names, c.err = readNames(c.view)
 		}
 		if c.err != nil {
-			return
+			c.err = fmt.Errorf("load face %d: %w", f, c.err)
+			c.font = nil
 		}
-		c.cover, c.err = parseCmap(c.ttf)
-		if c.err != nil {
-			return
-		}
-		c.names, c.err = ReadNames(c.ttf)
 	})
 	return c
 }
@@ -66,18 +78,35 @@ func (f Face) load() *face {
 // valid reports whether f is one of the declared faces.
 func (f Face) valid() bool { return f >= 0 && int(f) < len(collectionIndex) }
 
+// Font returns the parsed data of the face, parsed once per process. The
+// Font is shared: callers must not change its fields.
+func (f Face) Font() (*Font, error) {
+	if !f.valid() {
+		return nil, errUnknownFace
+	}
+	c := f.load()
+	return c.font, c.err
+}
+
 // TTF returns the face as a standalone TrueType file. The slice is shared
-// and must not be modified; code that writes into the font data it is
-// given, as fpdf does, must get a copy. It returns nil only if the embedded
-// data is damaged, which the tests rule out.
+// and must not be modified. It returns nil only if the embedded data is
+// damaged, which the tests rule out.
 func (f Face) TTF() []byte {
 	if !f.valid() {
 		return nil
 	}
-	return f.load().ttf
+	c := &faces[f]
+	c.ttfOnce.Do(func() {
+		if i := collectionIndex[f]; i >= 0 {
+			c.ttf, _ = Extract(collection, i)
+		} else {
+			c.ttf = dejaVuSans
+		}
+	})
+	return c.ttf
 }
 
-// Err returns the error met while extracting the face, or nil.
+// Err returns the error met while reading the face, or nil.
 func (f Face) Err() error {
 	if !f.valid() {
 		return errUnknownFace
@@ -92,7 +121,7 @@ func (f Face) Has(r rune) bool {
 		return false
 	}
 	c := f.load()
-	return c.cover.has(r)
+	return c.font != nil && c.font.Glyph(r) != 0
 }
 
 // Names returns the family and full names the face declares.

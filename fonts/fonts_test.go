@@ -4,8 +4,6 @@ import (
 	"bytes"
 	"encoding/binary"
 	"testing"
-
-	"codeberg.org/go-pdf/fpdf"
 )
 
 func TestFaces(t *testing.T) {
@@ -63,16 +61,17 @@ func TestFaces(t *testing.T) {
 					t.Error(err)
 				}
 			}
-			// fpdf must accept the file and measure text with it.
-			pdf := fpdf.New("P", "mm", "A4", "")
-			pdf.AddUTF8FontFromBytes("f", "", ttf)
-			pdf.SetFont("f", "", 10)
-			pdf.AddPage()
-			if w := pdf.GetStringWidth("汉字 abc"); w <= 0 {
-				t.Errorf("string width %v", w)
+			f, err := tt.face.Font()
+			if err != nil {
+				t.Fatal(err)
 			}
-			if err := pdf.Error(); err != nil {
-				t.Errorf("fpdf: %v", err)
+			g := f.Glyph('A')
+			if g == 0 || f.Advance1000(g) < 300 || f.Advance1000(g) > 900 {
+				t.Errorf("glyph of A %d, advance %d", g, f.Advance1000(g))
+			}
+			if f.UnitsPerEm <= 0 || f.Ascent <= 0 || f.Descent >= 0 {
+				t.Errorf("metrics: em %d ascent %d descent %d", f.UnitsPerEm, f.Ascent,
+					f.Descent)
 			}
 		})
 	}
@@ -159,6 +158,88 @@ func FuzzExtract(f *testing.F) {
 			t.Fatalf("extracted file has a bad directory: %v", err)
 		}
 		_, _ = ReadNames(ttf)
-		_, _ = parseCmap(ttf)
+		if view, err := openFace(ttf, 0); err == nil {
+			if f, err := parseFont(view, "x"); err == nil {
+				_, _, _ = f.Subset([]uint16{0, uint16(index)})
+			}
+		}
 	})
+}
+
+func TestSubset(t *testing.T) {
+	for _, face := range []Face{SansFace, MonoFace, FallbackFace} {
+		f, err := face.Font()
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Find a composite glyph, so that its components must come along.
+		composite := uint16(0)
+		for g := range f.NumGlyphs() {
+			if len(f.components(uint16(g))) > 0 {
+				composite = uint16(g)
+				break
+			}
+		}
+		order := []uint16{0, f.Glyph('A'), f.Glyph('z')}
+		if composite != 0 {
+			order = append(order, composite)
+		}
+		ttf, list, err := f.Subset(order)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if composite != 0 && len(list) <= len(order) {
+			t.Errorf("face %d: composite glyph %d brought no components", face, composite)
+		}
+		if got := checksum(ttf); got != 0xB1B0AFBA {
+			t.Errorf("face %d: whole-file checksum %#x", face, got)
+		}
+		view, err := openFace(ttf, 0)
+		if err != nil {
+			t.Fatal(err)
+		}
+		for _, tag := range []string{"glyf", "head", "hhea", "hmtx", "loca", "maxp", "post"} {
+			if _, ok := view.get(tag); !ok {
+				t.Errorf("face %d: subset has no %s table", face, tag)
+			}
+		}
+		maxp, _ := view.get("maxp")
+		if n := int(binary.BigEndian.Uint16(maxp[4:])); n != len(list) {
+			t.Errorf("face %d: subset has %d glyphs, want %d", face, n, len(list))
+		}
+		sub, err := parseFontNoCmap(view)
+		if err != nil {
+			t.Fatalf("face %d: subset does not parse: %v", face, err)
+		}
+		for i, g := range list {
+			if sub.Advance(uint16(i)) != f.Advance(g) {
+				t.Errorf("face %d: glyph %d advance %d, want %d", face, i,
+					sub.Advance(uint16(i)), f.Advance(g))
+			}
+			a, b := sub.glyphRange(i)
+			c, d := f.glyphRange(int(g))
+			if pad4(b-a) != pad4(d-c) {
+				t.Errorf("face %d: glyph %d is %d bytes, want %d", face, i, b-a, d-c)
+			}
+			for _, comp := range sub.components(uint16(i)) {
+				if int(comp) >= len(list) {
+					t.Errorf("face %d: glyph %d names component %d", face, i, comp)
+				}
+			}
+		}
+		if ttf2, _, _ := f.Subset(order); !bytes.Equal(ttf, ttf2) {
+			t.Errorf("face %d: subset differs between runs", face)
+		}
+	}
+}
+
+// parseFontNoCmap parses a subset, which has no cmap, for its metrics.
+func parseFontNoCmap(s sfnt) (*Font, error) {
+	s.tables = append(s.tables, tableRecord{tag: [4]byte{'c', 'm', 'a', 'p'}})
+	cmap := []byte{0, 0, 0, 1, 0, 3, 0, 1, 0, 0, 0, 12,
+		0, 12, 0, 0, 0, 0, 0, 16, 0, 0, 0, 0, 0, 0, 0, 0}
+	s.data = append(append([]byte(nil), s.data...), cmap...)
+	s.tables[len(s.tables)-1].offset = uint32(len(s.data) - len(cmap))
+	s.tables[len(s.tables)-1].length = uint32(len(cmap))
+	return parseFont(s, "subset")
 }

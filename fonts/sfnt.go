@@ -158,9 +158,18 @@ type Names struct {
 // ReadNames reads the English family and full names from the name table of
 // the standalone sfnt file ttf, preferring Windows Unicode records.
 func ReadNames(ttf []byte) (Names, error) {
-	data, err := table(ttf, "name")
+	view, err := openFace(ttf, 0)
 	if err != nil {
 		return Names{}, fmt.Errorf("read names: %w", err)
+	}
+	return readNames(view)
+}
+
+// readNames reads the names of the face s.
+func readNames(s sfnt) (Names, error) {
+	data, ok := s.get("name")
+	if !ok {
+		return Names{}, errors.New("read names: no name table")
 	}
 	if len(data) < 6 {
 		return Names{}, errors.New("read names: name table too short")
@@ -221,132 +230,4 @@ func decodeUTF16(b []byte) string {
 		u[i] = binary.BigEndian.Uint16(b[2*i:])
 	}
 	return string(utf16.Decode(u))
-}
-
-// coverage is a set of runes, one bit each.
-type coverage struct{ bits []uint64 }
-
-func (c *coverage) has(r rune) bool {
-	if c == nil || r < 0 || int(r)>>6 >= len(c.bits) {
-		return false
-	}
-	return c.bits[r>>6]&(1<<(r&63)) != 0
-}
-
-func (c *coverage) add(r rune) {
-	if r < 0 || r > 0x10FFFF {
-		return
-	}
-	if need := int(r)>>6 + 1; need > len(c.bits) {
-		c.bits = append(c.bits, make([]uint64, need-len(c.bits))...)
-	}
-	c.bits[r>>6] |= 1 << (r & 63)
-}
-
-// parseCmap returns the runes the cmap table of ttf maps to a glyph other
-// than glyph 0. It reads a Unicode subtable of format 12 if there is one,
-// else one of format 4.
-func parseCmap(ttf []byte) (*coverage, error) {
-	data, err := table(ttf, "cmap")
-	if err != nil {
-		return nil, fmt.Errorf("read cmap: %w", err)
-	}
-	if len(data) < 4 {
-		return nil, errors.New("read cmap: table too short")
-	}
-	n := int(binary.BigEndian.Uint16(data[2:]))
-	if 4+8*n > len(data) {
-		return nil, errors.New("read cmap: table too short")
-	}
-	best, bestFormat := -1, uint16(0)
-	for i := range n {
-		rec := data[4+8*i:]
-		platform := binary.BigEndian.Uint16(rec)
-		encoding := binary.BigEndian.Uint16(rec[2:])
-		off := int(binary.BigEndian.Uint32(rec[4:]))
-		unicode := platform == 0 || platform == 3 && (encoding == 1 || encoding == 10)
-		if !unicode || off+2 > len(data) {
-			continue
-		}
-		format := binary.BigEndian.Uint16(data[off:])
-		if format == 12 || format == 4 && bestFormat != 12 {
-			best, bestFormat = off, format
-		}
-	}
-	if best < 0 {
-		return nil, errors.New("read cmap: no Unicode subtable of format 4 or 12")
-	}
-	sub := data[best:]
-	c := &coverage{}
-	if bestFormat == 12 {
-		err = cmap12(sub, c)
-	} else {
-		err = cmap4(sub, c)
-	}
-	if err != nil {
-		return nil, fmt.Errorf("read cmap: %w", err)
-	}
-	return c, nil
-}
-
-func cmap4(sub []byte, c *coverage) error {
-	if len(sub) < 14 {
-		return errors.New("format 4 subtable too short")
-	}
-	segs := int(binary.BigEndian.Uint16(sub[6:])) / 2
-	ends := 14
-	starts := ends + 2*segs + 2
-	deltas := starts + 2*segs
-	ranges := deltas + 2*segs
-	if ranges+2*segs > len(sub) {
-		return errors.New("format 4 subtable too short")
-	}
-	u16 := func(at int) uint16 { return binary.BigEndian.Uint16(sub[at:]) }
-	for s := range segs {
-		end, start := u16(ends+2*s), u16(starts+2*s)
-		delta, ro := u16(deltas+2*s), int(u16(ranges+2*s))
-		for code := int(start); code <= int(end) && code != 0xFFFF; code++ {
-			var glyph uint16
-			if ro == 0 {
-				glyph = uint16(code) + delta
-			} else {
-				at := ranges + 2*s + ro + 2*(code-int(start))
-				if at+2 > len(sub) {
-					continue
-				}
-				if glyph = u16(at); glyph != 0 {
-					glyph += delta
-				}
-			}
-			if glyph != 0 {
-				c.add(rune(code))
-			}
-		}
-	}
-	return nil
-}
-
-func cmap12(sub []byte, c *coverage) error {
-	if len(sub) < 16 {
-		return errors.New("format 12 subtable too short")
-	}
-	groups := int(binary.BigEndian.Uint32(sub[12:]))
-	if groups < 0 || 16+12*groups > len(sub) {
-		return errors.New("format 12 subtable too short")
-	}
-	for g := range groups {
-		rec := sub[16+12*g:]
-		start := binary.BigEndian.Uint32(rec)
-		end := binary.BigEndian.Uint32(rec[4:])
-		glyph := binary.BigEndian.Uint32(rec[8:])
-		if end > 0x10FFFF || start > end {
-			continue
-		}
-		for code := start; code <= end; code++ {
-			if glyph+(code-start) != 0 {
-				c.add(rune(code))
-			}
-		}
-	}
-	return nil
 }

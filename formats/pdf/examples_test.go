@@ -48,7 +48,8 @@ func squeeze(s string) string { return strings.Join(strings.Fields(s), "") }
 
 // TestExamples writes the example plans and checks with pdftotext that
 // their headings, paragraphs and stages are in the PDF, and that the
-// header of the procedure table is on every page the table is on, once.
+// header of the procedure table is on every page the table is on, once;
+// qpdf, when installed, checks the file's structure.
 func TestExamples(t *testing.T) {
 	if _, err := exec.LookPath("pdftotext"); err != nil {
 		t.Skip("pdftotext (poppler-utils) not installed; skipping the example check")
@@ -64,6 +65,12 @@ func TestExamples(t *testing.T) {
 			}
 			if err := os.WriteFile(file, data, 0o644); err != nil {
 				t.Fatal(err)
+			}
+			if _, err := exec.LookPath("qpdf"); err == nil {
+				out, err := exec.Command("qpdf", "--check", file).CombinedOutput()
+				if err != nil || bytes.Contains(out, []byte("WARNING")) {
+					t.Errorf("qpdf --check: %v\n%s", err, out)
+				}
 			}
 			pages := pdfPages(t, file)
 			all := squeeze(strings.Join(pages, ""))

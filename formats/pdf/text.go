@@ -58,8 +58,8 @@ func wide(r rune) bool {
 // newlines, replaces each invalid byte by U+FFFD, and replaces characters
 // beyond the Basic Multilingual Plane and characters neither face nor the
 // fallback face has a glyph for with what subst returns. Tabs are kept for
-// the caller to expand. Everything left is a character fpdf can encode and
-// the face or the fallback face can draw.
+// the caller to expand. Everything left is a character of the Basic
+// Multilingual Plane that the face or the fallback face can draw.
 func clean(s string, face fonts.Face, subst func(rune) string) string {
 	ok := true
 	for _, r := range s {
@@ -106,8 +106,8 @@ func clean(s string, face fonts.Face, subst func(rune) string) string {
 	return b.String()
 }
 
-// keep reports whether r can go to fpdf unchanged to be drawn in face or,
-// when face lacks it, in the fallback face.
+// keep reports whether r can be drawn unchanged in face or, when face lacks
+// it, in the fallback face.
 func keep(r rune, face fonts.Face) bool {
 	if r < 0x20 || r >= 0x7F && r < 0xA0 || r > 0xFFFF || invisible(r) {
 		return false
@@ -119,9 +119,9 @@ func keep(r rune, face fonts.Face) bool {
 }
 
 // plain prepares s for a PDF text string outside the page content, such as
-// a document property or a bookmark: fpdf writes those as UTF-16 without
-// surrogates, so characters beyond the Basic Multilingual Plane become
-// bracketed code points, control characters become spaces, and runs of
+// a document property or a bookmark. Characters beyond the Basic
+// Multilingual Plane become bracketed code points, as they do on the page,
+// where no face has them; control characters become spaces, and runs of
 // white space collapse to one space.
 func plain(s string) string {
 	var b strings.Builder

@@ -68,8 +68,8 @@ func TestCleanURL(t *testing.T) {
 	}
 }
 
-// FuzzClean checks that whatever clean returns is something fpdf can
-// encode and the face can draw.
+// FuzzClean checks that whatever clean returns is something the faces can
+// draw.
 func FuzzClean(f *testing.F) {
 	f.Add("a\x00😀\xff\r\n\t中")
 	f.Fuzz(func(t *testing.T, s string) {

@@ -1,67 +1,50 @@
 package pdf
 
 import (
-	"bytes"
 	"errors"
 	"fmt"
 	"io"
+	"math"
 	"sort"
+	"strconv"
 	"strings"
 	"time"
 
-	"codeberg.org/go-pdf/fpdf"
-
 	"lessonexport/document"
 	"lessonexport/fonts"
+	"lessonexport/formats/pdf/pdfgen"
 )
-
-// fontNames are the PostScript names the embedded subsets get, each with a
-// subset tag of six capital letters.
-var fontNames = [...]string{
-	fonts.SansFace:     "WQYSAN+WenQuanYiMicroHei",
-	fonts.MonoFace:     "WQYMON+WenQuanYiMicroHeiMono",
-	fonts.FallbackFace: "DJVSAN+DejaVuSans",
-}
-
-// families are the names under which the faces are registered with fpdf.
-// fpdf names an embedded font "utf8" and the family name, and marks no
-// subset; Close renames each to its entry in fontNames, which is as long,
-// so that the cross-reference offsets of the file stay right.
-var families = [...]string{
-	fonts.SansFace:     familyFor("sans", fontNames[fonts.SansFace]),
-	fonts.MonoFace:     familyFor("mono", fontNames[fonts.MonoFace]),
-	fonts.FallbackFace: familyFor("fall", fontNames[fonts.FallbackFace]),
-}
-
-// familyFor returns prefix padded with zeros to make "utf8" and it as long
-// as name.
-func familyFor(prefix, name string) string {
-	return prefix + strings.Repeat("0", len(name)-len("utf8")-len(prefix))
-}
 
 // creator is the application named in the document information.
 const creator = "lessonexport"
 
+// k is the number of points in a millimetre.
+const k = 72 / 25.4
+
+// italicSkew is the slant of simulated italics, the tangent of 12 degrees.
+var italicSkew = math.Tan(12 * math.Pi / 180)
+
+// faceList are the faces the writer uses, by fonts.Face.
+var faceList = [...]fonts.Face{fonts.SansFace, fonts.MonoFace, fonts.FallbackFace}
+
 // Writer writes a document as PDF. Make one with NewWriter.
 //
-// A Writer holds every page it has written until Close, because fpdf keeps
-// the whole document in memory until it writes it out; this is a known
-// shortcoming for very long documents. Of the layout it keeps only the
-// block at hand and the lines held back to keep a heading with what
-// follows it.
+// Each page is written out as soon as it is complete; what the Writer keeps
+// until Close is the block at hand, the lines held back to keep a heading
+// with what follows it, and what the end of the file needs (an offset per
+// object, a number per page, the bookmarks, and the glyphs used).
 type Writer struct {
-	out     io.Writer
-	pdf     *fpdf.Fpdf
-	widths  [len(families)][]int32 // advances by rune, -1 when not yet known
-	added   [len(families)]bool    // faces registered with fpdf
-	queue   []vline                // lines laid out but not yet placed
-	y       float64                // top of the next line on the page
-	fresh   bool                   // nothing placed on the page yet
-	open    *tableInfo             // a table whose row is open at the page end
-	lastLvl int                    // level of the last bookmark, -1 before any
-	table   *tableState            // the last block, if it was a top-level table
-	rowText []placed               // text of the table row being drawn
-	after   float64                // the space to leave after that table
+	doc     *pdfgen.Doc
+	page    *pdfgen.Page
+	faces   [len(faceList)]*fonts.Font
+	fonts   [len(faceList)]*pdfgen.Font
+	queue   []vline     // lines laid out but not yet placed
+	y       float64     // top of the next line on the page
+	fresh   bool        // nothing placed on the page yet
+	open    *tableInfo  // a table whose row is open at the page end
+	table   *tableState // the last block, if it was a top-level table
+	after   float64     // the space to leave after that table
+	rowText []placed    // text of the table row being drawn
 	err     error
 	closed  bool
 }
@@ -70,65 +53,42 @@ var _ document.Writer = (*Writer)(nil)
 
 // NewWriter starts a PDF document on A4 paper whose properties (title,
 // author, subject, keywords, creation date) come from meta; the title is
-// also printed at the top of the first page. Nothing is written to w until
-// Close. The same meta and blocks always give the same bytes: fpdf writes
-// no file identifier, and a zero meta.Created stands for the Unix epoch
-// rather than the current time. The dates are written in UTC but, as fpdf
-// writes them, without a time zone.
+// also printed at the top of the first page. Pages are written to w as
+// they are complete, the fonts and the cross-reference table at Close.
+// The same meta and blocks always give the same bytes: the file
+// identifier is a hash of the content, and a zero meta.Created stands for
+// the Unix epoch rather than the current time.
 func NewWriter(w io.Writer, meta document.Meta) (wr *Writer, err error) {
-	for _, f := range []fonts.Face{fonts.SansFace, fonts.MonoFace, fonts.FallbackFace} {
-		if err := f.Err(); err != nil {
+	wr = &Writer{}
+	for i, f := range faceList {
+		if wr.faces[i], err = f.Font(); err != nil {
 			return nil, fmt.Errorf("load font: %w", err)
 		}
 	}
-	wr = &Writer{out: w, lastLvl: -1}
 	defer wr.recover(&err)
-	pdf := fpdf.New("P", "mm", "A4", "")
-	wr.pdf = pdf
-	wr.useFace(fonts.SansFace)
-	pdf.SetMargins(margin, margin, margin)
-	pdf.SetAutoPageBreak(false, margin)
-	pdf.SetCatalogSort(true)
-	pdf.SetCompression(true)
-	pdf.SetProducer(creator, false)
-	pdf.SetCreator(creator, false)
 	created := meta.Created
 	if created.IsZero() {
 		created = time.Unix(0, 0)
 	}
-	created = created.UTC()
-	pdf.SetCreationDate(created)
-	pdf.SetModificationDate(created)
-	if t := plain(meta.Title); t != "" {
-		pdf.SetTitle(t, true)
-	}
-	if s := plain(meta.Subject); s != "" {
-		pdf.SetSubject(s, true)
-	}
-	if a := plain(meta.Author); a != "" {
-		pdf.SetAuthor(a, true)
-	}
+	info := pdfgen.Info{Title: plain(meta.Title), Subject: plain(meta.Subject),
+		Author: plain(meta.Author), Creator: creator, Producer: creator,
+		Lang: cleanLang(meta.Language), Created: created}
 	var kw []string
 	for _, k := range meta.Keywords {
 		if k = plain(k); k != "" {
 			kw = append(kw, k)
 		}
 	}
-	if len(kw) > 0 {
-		pdf.SetKeywords(strings.Join(kw, ", "), true)
+	info.Keywords = strings.Join(kw, ", ")
+	wr.doc = pdfgen.New(w, info)
+	for i, f := range wr.faces {
+		wr.fonts[i] = wr.doc.AddFont(f, f.PostScriptName)
 	}
-	if lang := cleanLang(meta.Language); lang != "" {
-		pdf.SetLang(lang)
-	}
-	pdf.SetFont(families[fonts.SansFace], "", bodySize)
 	wr.newPage()
-	if err := pdf.Error(); err != nil {
-		return nil, fmt.Errorf("start pdf: %w", err)
-	}
 	if strings.TrimSpace(meta.Title) != "" {
 		wr.title(meta.Title)
 	}
-	if err := wr.pdfErr("write title"); err != nil {
+	if err := wr.docErr("write title"); err != nil {
 		return nil, err
 	}
 	return wr, nil
@@ -201,7 +161,7 @@ func (w *Writer) WriteBlock(b document.Block) (err error) {
 		}
 	}
 	w.place(false)
-	return w.pdfErr("write block")
+	return w.docErr("write block")
 }
 
 // tableOf returns b as a table, if it is one.
@@ -225,7 +185,8 @@ func (w *Writer) endTable() {
 	}
 }
 
-// Close finishes the document, numbers the pages and writes the PDF.
+// Close finishes the document: it places what is left, writes the last
+// page, the fonts, the outline and the cross-reference table.
 func (w *Writer) Close() (err error) {
 	if w.err != nil {
 		return w.err
@@ -238,33 +199,14 @@ func (w *Writer) Close() (err error) {
 	w.endTable()
 	w.place(true)
 	w.flushRow()
-	w.footers()
-	if err := w.pdfErr("finish pdf"); err != nil {
+	if err := w.doc.Close(); err != nil {
+		w.err = err
 		return err
-	}
-	var buf bytes.Buffer
-	if err := w.pdf.Output(&buf); err != nil {
-		w.err = fmt.Errorf("write pdf: %w", err)
-		return w.err
-	}
-	data := buf.Bytes()
-	for f, family := range families {
-		old := []byte("/utf8" + family)
-		name := []byte("/" + fontNames[f])
-		if len(old) != len(name) {
-			panic("pdf: font name and family differ in length")
-		}
-		data = bytes.ReplaceAll(data, old, name)
-	}
-	if _, err := w.out.Write(data); err != nil {
-		w.err = fmt.Errorf("write pdf: %w", err)
-		return w.err
 	}
 	return nil
 }
 
-// recover turns a panic inside fpdf into an error, which also stops the
-// writer.
+// recover turns a panic into an error, which also stops the writer.
 func (w *Writer) recover(err *error) {
 	if r := recover(); r != nil {
 		w.err = fmt.Errorf("write pdf: internal error: %v", r)
@@ -272,53 +214,19 @@ func (w *Writer) recover(err *error) {
 	}
 }
 
-func (w *Writer) pdfErr(action string) error {
-	if err := w.pdf.Error(); err != nil {
+func (w *Writer) docErr(action string) error {
+	if err := w.doc.Err(); err != nil {
 		w.err = fmt.Errorf("%s: %w", action, err)
 		return w.err
 	}
 	return nil
 }
 
-// useFace registers face with fpdf if it is not yet. Parsing a face takes
-// a good part of the time a small document needs, so the Mono and fallback
-// faces are added only when some text needs them.
-func (w *Writer) useFace(face fonts.Face) {
-	if w.added[face] {
-		return
-	}
-	w.added[face] = true
-	// fpdf writes into the font data it is given while it makes the subset
-	// (a glyph's side bearing lands on the last full metric), so it gets a
-	// copy of its own: the shared data stays intact and the output depends
-	// only on the input.
-	w.pdf.AddUTF8FontFromBytes(families[face], "", bytes.Clone(face.TTF()))
-	w.widths[face] = make([]int32, 0x10000)
-	for r := range w.widths[face] {
-		w.widths[face][r] = -1
-	}
-}
-
-// advance returns the advance of r in face in thousandths of an em, as fpdf
-// will put it in the PDF's width table. r must be in the Basic Multilingual
-// Plane.
+// advance returns the advance of r in face in thousandths of an em, as the
+// PDF's width table has it.
 func (w *Writer) advance(face fonts.Face, r rune) int {
-	if r < 0 || r > 0xFFFF {
-		return 0
-	}
-	w.useFace(face)
-	table := w.widths[face]
-	if v := table[r]; v >= 0 {
-		return int(v)
-	}
-	pdf := w.pdf
-	family, style := pdf.GetFontFamily(), pdf.GetFontStyle()
-	size, _ := pdf.GetFontSize()
-	pdf.SetFont(families[face], "", size)
-	v := pdf.GetStringSymbolWidth(string(r))
-	pdf.SetFont(family, style, size)
-	table[r] = int32(v)
-	return v
+	f := w.faces[face]
+	return f.Advance1000(f.Glyph(r))
 }
 
 // placed is a text op placed on the page.
@@ -340,17 +248,31 @@ func (w *Writer) flushRow() {
 	w.rowText = w.rowText[:0]
 }
 
-// newPage starts a page.
+// newPage starts a page and puts its number at the bottom.
 func (w *Writer) newPage() {
 	w.flushRow()
 	if w.open != nil {
 		// Close a table row that continues on the next page.
 		w.rule(margin, w.y, w.open.w, 0, borderColor)
 	}
-	w.pdf.AddPage()
+	w.page = w.doc.BeginPage(pageW*k, pageH*k)
 	w.y = contentTop
 	w.fresh = true
 	w.open = nil
+	w.footer()
+}
+
+// footer writes "n / N" at the bottom of the page. N is known only at the
+// end, so it is drawn from a form the document writes when it is closed;
+// its width is not known either, so the slash, not the whole, is centred.
+func (w *Writer) footer() {
+	st := &style{face: fonts.SansFace, size: 8.5}
+	n := strconv.Itoa(w.doc.PageCount())
+	x := pageW/2 - w.textWidth(st, n+" ") - w.textWidth(st, "/")/2
+	w.page.SetFill(pdfgen.RGB{R: 128, G: 128, B: 128})
+	f := w.fonts[fonts.SansFace]
+	w.page.Text(f, st.size, x*k, (pageH-footerBase)*k, n+" / ", pdfgen.TextStyle{})
+	w.page.Total(f, st.size, (x+w.textWidth(st, n+" / "))*k, (pageH-footerBase)*k)
 }
 
 // place puts the queued lines on pages. Unless final, it stops before a
@@ -397,13 +319,8 @@ func (w *Writer) place(final bool) {
 // draw puts l at the current position and moves down.
 func (w *Writer) draw(l *vline) {
 	x0, y0 := margin, w.y
-	pdf := w.pdf
 	if l.mark != nil {
-		level := min(l.mark.level, w.lastLvl+1)
-		level = max(level, 0)
-		pdf.SetFont(families[fonts.SansFace], "", bodySize)
-		pdf.Bookmark(l.mark.text, level, y0)
-		w.lastLvl = level
+		w.doc.Bookmark(l.mark.text, l.mark.level, (pageH-y0)*k)
 	}
 	for _, kind := range []opKind{opFill, opRule, opText} {
 		for i := range l.ops {
@@ -413,8 +330,7 @@ func (w *Writer) draw(l *vline) {
 			}
 			switch kind {
 			case opFill:
-				pdf.SetFillColor(o.color.r, o.color.g, o.color.b)
-				pdf.Rect(x0+o.x, y0+o.y, o.w, o.h, "F")
+				w.fillRect(x0+o.x, y0+o.y, o.w, o.h, o.color)
 			case opRule:
 				thick := 0.2
 				if o.w != 0 && o.h != 0 {
@@ -449,43 +365,41 @@ func (w *Writer) rule(x, y, wd, h float64, c rgb, thick ...float64) {
 	if len(thick) > 0 {
 		t = thick[0]
 	}
-	w.pdf.SetLineWidth(t)
-	w.pdf.SetDrawColor(c.r, c.g, c.b)
-	w.pdf.Line(x, y, x+wd, y+h)
+	w.page.SetLineWidth(t * k)
+	w.page.SetStroke(c.pdf())
+	w.page.Line(x*k, (pageH-y)*k, (x+wd)*k, (pageH-y-h)*k)
+}
+
+// fillRect fills the rectangle at (x, y) of width wd and height h.
+func (w *Writer) fillRect(x, y, wd, h float64, c rgb) {
+	w.page.SetFill(c.pdf())
+	w.page.FillRect(x*k, (pageH-y-h)*k, wd*k, h*k)
+}
+
+func (c rgb) pdf() pdfgen.RGB {
+	return pdfgen.RGB{R: uint8(c.r), G: uint8(c.g), B: uint8(c.b)}
 }
 
 // text draws a text op with its baseline at y.
 func (w *Writer) text(x, y float64, o *op) {
-	pdf := w.pdf
 	st := o.st
 	size := st.size * ptMM
 	if st.shade {
-		pdf.SetFillColor(codeFill.r-14, codeFill.g-14, codeFill.b-12)
-		pdf.Rect(x-0.4, y-0.84*size, o.w+0.8, 1.08*size, "F")
+		w.fillRect(x-0.4, y-0.84*size, o.w+0.8, 1.08*size,
+			rgb{codeFill.r - 14, codeFill.g - 14, codeFill.b - 12})
 	}
-	w.useFace(st.face)
-	pdf.SetFont(families[st.face], "", st.size)
-	pdf.SetTextColor(st.color.r, st.color.g, st.color.b)
-	// fpdf skips setting the text colour when it equals the fill colour;
-	// a distinct fill colour makes it set the colour every time.
-	pdf.SetFillColor(255, 255, 254)
+	w.page.SetFill(st.color.pdf())
+	var ts pdfgen.TextStyle
 	if st.bold {
 		// The font has no bold face: stroke the outlines as well.
-		pdf.SetDrawColor(st.color.r, st.color.g, st.color.b)
-		pdf.SetLineWidth(size * 0.045)
-		pdf.SetTextRenderingMode(2)
+		w.page.SetStroke(st.color.pdf())
+		w.page.SetLineWidth(size * 0.045 * k)
+		ts.Stroke = true
 	}
 	if st.italic {
-		pdf.TransformBegin()
-		pdf.TransformSkewX(12, x, y)
+		ts.Skew = italicSkew
 	}
-	pdf.Text(x, y, o.text)
-	if st.italic {
-		pdf.TransformEnd()
-	}
-	if st.bold {
-		pdf.SetTextRenderingMode(0)
-	}
+	w.page.Text(w.fonts[st.face], st.size, x*k, (pageH-y)*k, o.text, ts)
 	if st.underline {
 		w.rule(x, y+0.12*size, o.w, 0, st.color, size*0.06)
 	}
@@ -493,24 +407,7 @@ func (w *Writer) text(x, y float64, o *op) {
 		w.rule(x, y-0.3*size, o.w, 0, st.color, size*0.06)
 	}
 	if st.link != "" {
-		pdf.LinkString(x, y-0.9*size, o.w, 1.2*size, st.link)
-	}
-}
-
-// footers numbers every page as "n / N" at the bottom.
-func (w *Writer) footers() {
-	pdf := w.pdf
-	n := pdf.PageCount()
-	st := &style{face: fonts.SansFace, size: 8.5}
-	for p := 1; p <= n; p++ {
-		pdf.SetPage(p)
-		s := fmt.Sprintf("%d / %d", p, n)
-		x := (pageW - w.textWidth(st, s)) / 2
-		// Select the font afresh: the page may end in another one.
-		pdf.SetFont(families[fonts.SansFace], "", st.size+1)
-		pdf.SetFont(families[fonts.SansFace], "", st.size)
-		pdf.SetFillColor(255, 255, 255)
-		pdf.SetTextColor(128, 128, 128)
-		pdf.Text(x, footerBase, s)
+		top := y - 0.9*size
+		w.page.Link(x*k, (pageH-top-1.2*size)*k, o.w*k, 1.2*size*k, st.link)
 	}
 }

@@ -192,10 +192,10 @@ func TestDeterministic(t *testing.T) {
 			t.Errorf("writing changed the data of face %d", f)
 		}
 	}
-	if bytes.Contains(a, []byte("/ID")) {
-		t.Error("output has a file identifier")
+	if !bytes.Contains(a, []byte("/ID[<")) {
+		t.Error("output has no file identifier")
 	}
-	if !bytes.Contains(a, []byte("/CreationDate (D:20260915083000)")) {
+	if !bytes.Contains(a, []byte("/CreationDate (D:20260915083000Z)")) {
 		t.Error("creation date is not Meta.Created")
 	}
 }
@@ -277,24 +277,60 @@ func FuzzWriter(f *testing.F) {
 	f.Add("\xff\xfe\uFFFF\uFFFE\U0010FFFF\u200d\ufe0f", 0)
 	f.Add(strings.Repeat("长", 500), 1)
 	f.Fuzz(func(t *testing.T, s string, n int) {
-		n = n%5 + 1
-		runs := []document.Run{{Text: s}, {Text: s, Bold: true}, {Break: true},
-			{Text: s, Italic: true, Code: true}, {Text: s, Link: s, Strike: true}}
-		c := document.Cell{Blocks: []document.Block{document.Paragraph{Runs: runs}}}
-		blocks := []document.Block{
-			document.Heading{Level: n, Text: s},
-			document.Paragraph{Style: document.ParagraphStyle(n % 3), Runs: runs},
-			document.List{Ordered: n%2 == 0, Start: n, Items: []document.ListItem{
-				{Blocks: []document.Block{document.Plain(s),
-					document.List{Items: []document.ListItem{{Blocks: []document.Block{
-						document.Plain(s)}}}}}},
-			}},
-			document.Table{Role: document.TableRole(n % 2), Header: []document.Cell{c, c},
-				Rows: [][]document.Cell{{c}, {c, c, c}}, Widths: []float64{float64(n), 1, 0}},
-			document.Preformatted{Role: document.PreformattedRole(n % 2), Text: s},
-		}
-		meta := document.Meta{Title: s, Subject: s, Author: s, Keywords: []string{s},
-			Language: s}
-		checkPDF(t, write(t, meta, blocks))
+		checkPDF(t, fuzzDoc(t, s, n))
 	})
+}
+
+// fuzzDoc writes s through every kind of block, n choosing among styles.
+func fuzzDoc(t testing.TB, s string, n int) []byte {
+	n = n%5 + 1
+	if n <= 0 {
+		n += 5
+	}
+	runs := []document.Run{{Text: s}, {Text: s, Bold: true}, {Break: true},
+		{Text: s, Italic: true, Code: true}, {Text: s, Link: s, Strike: true}}
+	c := document.Cell{Blocks: []document.Block{document.Paragraph{Runs: runs}}}
+	proc := document.Table{Role: document.ProcedureTable, Header: []document.Cell{c, c, c},
+		Keys: []string{"stage", "teacher", "content"}, Rows: [][]document.Cell{{c, c, c}},
+		Depths: []int{n}}
+	more := proc
+	more.Continues, more.Header = true, nil
+	blocks := []document.Block{
+		document.Heading{Level: n, Text: s},
+		document.Paragraph{Style: document.ParagraphStyle(n % 3), Runs: runs},
+		document.List{Ordered: n%2 == 0, Start: n, Items: []document.ListItem{
+			{Blocks: []document.Block{document.Plain(s),
+				document.List{Items: []document.ListItem{{Blocks: []document.Block{
+					document.Plain(s)}}}}}},
+		}},
+		document.Table{Role: document.TableRole(n % 4), Header: []document.Cell{c, c},
+			Rows: [][]document.Cell{{c}, {c, c, c}}, Widths: []float64{float64(n), 1, 0}},
+		proc, more,
+		document.Preformatted{Role: document.PreformattedRole(n % 2), Text: s},
+	}
+	meta := document.Meta{Title: s, Subject: s, Author: s, Keywords: []string{s},
+		Language: s}
+	return write(t, meta, blocks)
+}
+
+// TestFuzzOutputQpdf has qpdf check documents the fuzz target makes from
+// awkward input.
+func TestFuzzOutputQpdf(t *testing.T) {
+	if _, err := exec.LookPath("qpdf"); err != nil {
+		t.Skip("NOTICE: qpdf not installed; skipping the check of fuzz outputs")
+	}
+	inputs := []string{"", "我的家人。」 hello 😀 \x00\x1b\t\r\n┌─┐ https://example.com/(x)",
+		"\xff\xfe\uFFFF\uFFFE\U0010FFFF\u200d\ufe0f", strings.Repeat("长", 300),
+		"((()))\\ \\) <> [] {} % /Name #23", "e\u0301\u0308 ا ב \u202e x"}
+	dir := t.TempDir()
+	for i, s := range inputs {
+		file := filepath.Join(dir, "fuzz"+string(rune('a'+i))+".pdf")
+		if err := os.WriteFile(file, fuzzDoc(t, s, i), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		out, err := exec.Command("qpdf", "--check", file).CombinedOutput()
+		if err != nil || bytes.Contains(out, []byte("WARNING")) {
+			t.Errorf("input %d: qpdf --check: %v\n%s", i, err, out)
+		}
+	}
 }
