@@ -9,7 +9,7 @@ FUZZTIME  ?= 15s
 
 export LESSONEXPORT_TEMPORAL_CLI := $(TEMPORAL)
 
-.PHONY: all build run test test-short fuzz vet bench clean
+.PHONY: all build run test test-short chaos fuzz vet bench clean
 
 all: build
 
@@ -32,6 +32,10 @@ run: build
 test: $(TEMPORAL)
 	$(GO) vet ./...
 	$(GO) test -count=1 -timeout 15m ./...
+
+## chaos: fault and load tests against real processes (a few minutes)
+chaos: build
+	$(GO) test -tags chaos -count=1 -timeout 30m ./chaos/...
 
 ## test-short: unit tests only
 test-short:

@@ -98,7 +98,8 @@ type StoredFile struct {
 	SHA256   string
 }
 
-// GenerateProgress is what the generate activity reports in its heartbeats.
+// GenerateProgress is what the activities report in their heartbeats: the
+// stage they are in and, while generating, the bytes written so far.
 type GenerateProgress struct {
 	Stage string
 	Bytes int64
@@ -109,6 +110,7 @@ type GenerateProgress struct {
 // failures, which Temporal does not retry.
 func (a *Activities) LoadLesson(ctx context.Context, in LoadInput) (LessonRef, error) {
 	defer a.track()()
+	defer a.keepAlive(ctx, "loading")()
 	f, err := formats.Parse(in.Format)
 	if err != nil {
 		return LessonRef{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -143,7 +145,7 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
 	var written atomic.Int64
-	go a.heartbeat(ctx, &written)
+	go a.heartbeat(ctx, "generating", &written)
 
 	key := StagingKey(in.ExportID, f)
 	pr, pw := io.Pipe()
@@ -182,6 +184,7 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 // after it succeeded, it finds the published file and reports it again.
 func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFile, error) {
 	defer a.track()()
+	defer a.keepAlive(ctx, "saving")()
 	f, err := formats.Parse(in.Lesson.Format)
 	if err != nil {
 		return StoredFile{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -256,14 +259,26 @@ func (a *Activities) lesson(ctx context.Context, user, id string) (*lessonstore.
 	return l, nil
 }
 
-func (a *Activities) heartbeat(ctx context.Context, written *atomic.Int64) {
+// keepAlive heartbeats until the returned function runs, so that a worker
+// that dies in the middle of a step is noticed within the heartbeat timeout
+// rather than the step's whole time limit.
+func (a *Activities) keepAlive(ctx context.Context, stage string) func() {
+	ctx, cancel := context.WithCancel(ctx)
+	go a.heartbeat(ctx, stage, nil)
+	return cancel
+}
+
+func (a *Activities) heartbeat(ctx context.Context, stage string, written *atomic.Int64) {
 	every := a.HeartbeatInterval
 	if every <= 0 {
 		every = 2 * time.Second
 	}
 	t := time.NewTicker(every)
 	defer t.Stop()
-	activity.RecordHeartbeat(ctx, GenerateProgress{Stage: "generating"})
+	if written == nil {
+		written = new(atomic.Int64)
+	}
+	activity.RecordHeartbeat(ctx, GenerateProgress{Stage: stage})
 	for {
 		select {
 		case <-ctx.Done():
@@ -272,7 +287,7 @@ func (a *Activities) heartbeat(ctx context.Context, written *atomic.Int64) {
 			if ctx.Err() != nil {
 				return
 			}
-			activity.RecordHeartbeat(ctx, GenerateProgress{Stage: "generating", Bytes: written.Load()})
+			activity.RecordHeartbeat(ctx, GenerateProgress{Stage: stage, Bytes: written.Load()})
 		}
 	}
 }

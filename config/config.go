@@ -51,6 +51,8 @@ type Config struct {
 	// SlowExportThreshold is how long an export may run before it is
 	// logged as slow.
 	SlowExportThreshold time.Duration
+	// Retention is how long stored documents are kept.
+	Retention time.Duration
 	// MaxQueuedExports is how many exports may wait for a worker slot
 	// before new ones are refused with 429; zero means no limit.
 	MaxQueuedExports int64
@@ -92,6 +94,7 @@ func Parse(getenv func(string) string) (*Config, error) {
 		ShutdownTimeout:      p.duration("LESSONEXPORT_SHUTDOWN_TIMEOUT", 15*time.Second),
 		QueueTimeout:         p.duration("LESSONEXPORT_QUEUE_TIMEOUT", 10*time.Minute),
 		SlowExportThreshold:  p.duration("LESSONEXPORT_SLOW_EXPORT_THRESHOLD", 30*time.Second),
+		Retention:            p.duration("LESSONEXPORT_RETENTION", 30*24*time.Hour),
 		MaxQueuedExports:     p.int("LESSONEXPORT_MAX_QUEUED_EXPORTS", 1000, 0, 1<<31),
 	}
 	if c.MetricsAddr != "" {

@@ -11,6 +11,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	commonpb "go.temporal.io/api/common/v1"
@@ -99,6 +100,21 @@ type Service struct {
 	mu          sync.Mutex
 	backlog     int64
 	backlogRead time.Time
+	// downUntil is when to try Temporal again after it was unreachable;
+	// until then calls fail at once instead of waiting out the SDK's
+	// timeout.
+	downUntil atomic.Int64
+}
+
+// failFastFor is how long calls fail at once after Temporal was found
+// unreachable.
+const failFastFor = 2 * time.Second
+
+func (s *Service) reachable() error {
+	if time.Now().UnixNano() < s.downUntil.Load() {
+		return fmt.Errorf("%w: it did not answer a moment ago", ErrUnavailable)
+	}
+	return nil
 }
 
 // CreateRequest asks for a new export.
@@ -117,6 +133,9 @@ type CreateRequest struct {
 // export per user and key, and a repeat that asks for something else is a
 // conflict.
 func (s *Service) Create(ctx context.Context, req CreateRequest) (*Export, error) {
+	if err := s.reachable(); err != nil {
+		return nil, err
+	}
 	if err := s.admit(ctx); err != nil {
 		return nil, err
 	}
@@ -171,6 +190,15 @@ func (s *Service) start(ctx context.Context, id string, req CreateRequest,
 		QueueTimeout: s.QueueTimeout, SlowThreshold: s.SlowThreshold, RequestID: req.RequestID,
 	})
 	if err != nil {
+		// A start that timed out may have reached Temporal all the same;
+		// if it did, the export exists and is what the client gets.
+		if errors.Is(err, context.DeadlineExceeded) || isDeadline(err) {
+			dctx, cancel := context.WithTimeout(context.Background(), 3*time.Second)
+			defer cancel()
+			if _, derr := s.Client.DescribeWorkflowExecution(dctx, id, ""); derr == nil {
+				return s.Client.GetWorkflow(dctx, id, ""), nil
+			}
+		}
 		return nil, s.wrap("start export", err)
 	}
 	return run, nil
@@ -204,6 +232,9 @@ func (s *Service) admit(ctx context.Context) error {
 func (s *Service) Get(ctx context.Context, user, id string) (*Export, error) {
 	if !ValidID(id) {
 		return nil, ErrNotFound
+	}
+	if err := s.reachable(); err != nil {
+		return nil, err
 	}
 	resp, err := s.Client.DescribeWorkflowExecution(ctx, id, "")
 	if err != nil {
@@ -241,6 +272,9 @@ func (s *Service) List(ctx context.Context, user string, pageSize int, token str
 			return nil, ErrBadPageToken
 		}
 		next = b
+	}
+	if err := s.reachable(); err != nil {
+		return nil, err
 	}
 	resp, err := s.Client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Namespace:     s.Namespace,
@@ -308,6 +342,7 @@ func (s *Service) Check(ctx context.Context) error {
 	if err != nil {
 		return s.wrap("check temporal", err)
 	}
+	s.downUntil.Store(0)
 	return nil
 }
 
@@ -467,34 +502,52 @@ func (s *Service) basePath() string {
 	return "/api/v1/exports"
 }
 
+func isDeadline(err error) bool {
+	var deadline *serviceerror.DeadlineExceeded
+	return errors.As(err, &deadline)
+}
+
 // wrap maps Temporal's errors to the service's.
 func (s *Service) wrap(action string, err error) error {
 	var notFound *serviceerror.NotFound
 	var unavailable *serviceerror.Unavailable
-	var deadline *serviceerror.DeadlineExceeded
 	switch {
 	case errors.As(err, &notFound):
 		return ErrNotFound
-	case errors.As(err, &unavailable), errors.As(err, &deadline),
-		errors.Is(err, context.DeadlineExceeded),
+	case errors.As(err, &unavailable),
 		strings.Contains(err.Error(), "connection refused"),
 		strings.Contains(err.Error(), "failed reaching server"):
+		// Temporal is down: fail the next calls at once for a moment.
+		s.downUntil.Store(time.Now().Add(failFastFor).UnixNano())
+		return fmt.Errorf("%s: %w: %w", action, ErrUnavailable, err)
+	case isDeadline(err), errors.Is(err, context.DeadlineExceeded):
+		// Temporal is slow, perhaps only busy: this call fails, the next
+		// may not.
 		return fmt.Errorf("%s: %w: %w", action, ErrUnavailable, err)
 	}
 	return fmt.Errorf("%s: %w", action, err)
 }
 
-// Backlog returns how many export activities wait in the task queue for a
-// worker slot: Temporal's own count of the queue's backlog.
+// Backlog returns how many export tasks wait in the task queue: activities
+// waiting for a worker slot and workflow tasks not yet picked up (an export
+// just started waits there before it asks for its first slot). It is
+// Temporal's own count of the queue's backlog, which the server caches for
+// matching.TaskQueueInfoByBuildIdTTL.
 func Backlog(ctx context.Context, c client.Client, namespace string) (int64, error) {
-	resp, err := c.WorkflowService().DescribeTaskQueue(ctx, &workflowservice.DescribeTaskQueueRequest{
-		Namespace:     namespace,
-		TaskQueue:     &taskqueuepb.TaskQueue{Name: workflows.TaskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
-		TaskQueueType: enumspb.TASK_QUEUE_TYPE_ACTIVITY,
-		ReportStats:   true,
-	})
-	if err != nil {
-		return 0, fmt.Errorf("describe task queue: %w", err)
+	var total int64
+	for _, kind := range []enumspb.TaskQueueType{
+		enumspb.TASK_QUEUE_TYPE_ACTIVITY, enumspb.TASK_QUEUE_TYPE_WORKFLOW,
+	} {
+		resp, err := c.WorkflowService().DescribeTaskQueue(ctx, &workflowservice.DescribeTaskQueueRequest{
+			Namespace:     namespace,
+			TaskQueue:     &taskqueuepb.TaskQueue{Name: workflows.TaskQueue, Kind: enumspb.TASK_QUEUE_KIND_NORMAL},
+			TaskQueueType: kind,
+			ReportStats:   true,
+		})
+		if err != nil {
+			return 0, fmt.Errorf("describe task queue: %w", err)
+		}
+		total += resp.GetStats().GetApproximateBacklogCount()
 	}
-	return resp.GetStats().GetApproximateBacklogCount(), nil
+	return total, nil
 }

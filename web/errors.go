@@ -4,6 +4,7 @@ import (
 	"errors"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/labstack/echo/v4"
 
@@ -18,6 +19,8 @@ type Error struct {
 	Details []Detail `json:"details,omitempty"`
 	// RetryAfter, in seconds, is sent as the Retry-After header.
 	RetryAfter int `json:"-"`
+	// cause is what went wrong behind a 5xx, for the log only.
+	cause error
 }
 
 // Detail is one problem of a request, such as one schema violation.
@@ -60,7 +63,7 @@ func (s *Server) handleError(err error, c echo.Context) {
 		apiErr = apiError(http.StatusRequestEntityTooLarge, "too_large",
 			"the request body is larger than the limit")
 	case errors.As(err, &httpErr):
-		apiErr = apiError(httpErr.Code, codeOf(httpErr.Code), http.StatusText(httpErr.Code))
+		apiErr = apiError(httpErr.Code, codeOf(httpErr.Code), strings.ToLower(http.StatusText(httpErr.Code)))
 		if m, ok := httpErr.Message.(string); ok && httpErr.Code < 500 {
 			apiErr.Message = m
 		}
@@ -68,6 +71,10 @@ func (s *Server) handleError(err error, c echo.Context) {
 		s.logger(c).Error("request failed", "event", "http_error",
 			"route", c.Path(), "error_message", err.Error())
 		apiErr = apiError(http.StatusInternalServerError, "internal", "internal error")
+	}
+	if apiErr.cause != nil {
+		s.logger(c).Warn("request refused", "event", "http_unavailable", "route", c.Path(),
+			"status", apiErr.Status, "error_message", apiErr.cause.Error())
 	}
 	if apiErr.RetryAfter > 0 {
 		c.Response().Header().Set("Retry-After", strconv.Itoa(apiErr.RetryAfter))

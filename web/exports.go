@@ -301,6 +301,7 @@ func exportError(err error) error {
 		e := apiError(http.StatusServiceUnavailable, "unavailable",
 			"the export service is unavailable; try again shortly")
 		e.RetryAfter = 5
+		e.cause = err
 		return e
 	}
 	return err

@@ -111,9 +111,6 @@ func New(opts Options) *Server {
 	authed.GET("/exports/:id/events", s.exportEvents)
 	authed.GET("/exports/:id/download", s.downloadExport)
 
-	e.RouteNotFound("/*", func(c echo.Context) error {
-		return apiError(http.StatusNotFound, "not_found", "no such route")
-	})
 	return s
 }
 

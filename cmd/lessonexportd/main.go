@@ -7,6 +7,8 @@
 //	lessonexportd dev      Temporal development server, worker and web server
 //	lessonexportd web      the web server, against LESSONEXPORT_TEMPORAL_ADDRESS
 //	lessonexportd worker   a worker, against LESSONEXPORT_TEMPORAL_ADDRESS
+//	lessonexportd cleanup [--dry-run]
+//	                       remove stored files older than LESSONEXPORT_RETENTION
 //
 // Settings come from LESSONEXPORT_* environment variables; see the README.
 package main
@@ -34,6 +36,8 @@ func main() {
 		err = runService(ctx, true, false)
 	case "worker":
 		err = runService(ctx, false, true)
+	case "cleanup":
+		err = runCleanup(ctx, os.Args[2:])
 	case "help", "-h", "--help":
 		usage()
 	default:
@@ -47,10 +51,12 @@ func main() {
 }
 
 func usage() {
-	fmt.Fprintln(os.Stderr, `usage: lessonexportd dev|web|worker
+	fmt.Fprintln(os.Stderr, `usage: lessonexportd dev|web|worker|cleanup
 
-  dev     start a Temporal development server, a worker and the web server
-  web     run the web server
-  worker  run a worker`)
+  dev      start a Temporal development server, a worker and the web server
+  web      run the web server
+  worker   run a worker (it also removes files past the retention hourly)
+  cleanup  remove stored files older than LESSONEXPORT_RETENTION;
+           --dry-run lists them instead`)
 	os.Exit(2)
 }

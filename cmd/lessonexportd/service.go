@@ -125,6 +125,10 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 			worker.WatchQueue(ctx, d.temporal, d.cfg.TemporalNamespace, d.metrics.Queued, d.log)
 			return nil
 		})
+		g.Go(func() error {
+			janitor(ctx, d.files, d.temporal, d.cfg.Retention, d.log)
+			return nil
+		})
 		if !withWeb && d.cfg.MetricsAddr != "" {
 			ln, err := net.Listen("tcp", d.cfg.MetricsAddr)
 			if err != nil {
