@@ -383,7 +383,7 @@ func (c *converter) inline(n ast.Node, s style, st *inlineState) {
 		if n.IsRaw() {
 			st.add(string(v), s, false)
 		} else {
-			st.add(decode(v), s, false)
+			st.add(Unescape(v), s, false)
 		}
 		switch {
 		case n.HardLineBreak():
@@ -418,7 +418,7 @@ func (c *converter) inline(n ast.Node, s style, st *inlineState) {
 		s.strike = true
 		c.walkInline(n, s, st)
 	case *ast.Link:
-		s.link = decode(n.Destination)
+		s.link = Unescape(n.Destination)
 		c.walkInline(n, s, st)
 	case *ast.AutoLink:
 		s.link = string(n.URL(c.src))
@@ -426,7 +426,7 @@ func (c *converter) inline(n ast.Node, s style, st *inlineState) {
 	case *ast.Image:
 		before := len(st.runs)
 		c.walkInline(n, s, st)
-		dest := decode(n.Destination)
+		dest := Unescape(n.Destination)
 		if dest != "" {
 			if len(st.runs) > before {
 				dest = " (" + dest + ")"
@@ -471,10 +471,12 @@ func sameStyle(a, b document.Run) bool {
 		a.Strike == b.Strike && a.Link == b.Link
 }
 
-// decode resolves backslash escapes and entity and numeric character
-// references in a text segment, in one pass so that an escaped ampersand
-// stays literal.
-func decode(v []byte) string {
+// Unescape resolves the backslash escapes and the entity and numeric
+// character references of CommonMark in v, a text segment as written, in
+// one pass so that an escaped ampersand stays literal. A numeric reference
+// to NUL or to no character reads as U+FFFD; anything else that is not a
+// valid escape or reference is kept as it is.
+func Unescape(v []byte) string {
 	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
 		return string(v)
 	}

@@ -144,3 +144,22 @@ func checkBlock(t *testing.T, b document.Block) {
 }
 
 func textReader(s string) text.Reader { return text.NewReader([]byte(s)) }
+
+func TestUnescape(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"plain 中文", "plain 中文"},
+		{`\*not\* \a`, `*not* \a`},
+		{`\&amp;`, "&amp;"},
+		{"&amp;&lt;&copy;", "&<©"},
+		{"&#20013;&#x6587;&#X41;", "中文A"},
+		{"&#0;&#x110000;", "\ufffd\ufffd"},
+		{"&#12345678;&nosuch;&;& x;", "&#12345678;&nosuch;&;& x;"},
+		{`trailing \`, `trailing \`},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := Unescape([]byte(c.in)); got != c.want {
+			t.Errorf("Unescape(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}

@@ -87,7 +87,7 @@ func NewWriter(w io.Writer, meta document.Meta) (*Writer, error) {
 	dw.doc = doc
 	doc.WriteString(ooxml.Header)
 	doc.WriteString(`<w:document xmlns:w="` + nsW + `" xmlns:r="` + nsR + `"><w:body>`)
-	if t := oneLine(meta.Title); t != "" {
+	if t := ooxml.OneLine(meta.Title); t != "" {
 		dw.para("Title", nil, []document.Run{{Text: t}}, false)
 	}
 	return dw, nil
@@ -199,7 +199,7 @@ func (w *Writer) block(b document.Block, width, depth int, inCell bool) {
 }
 
 func (w *Writer) heading(h document.Heading, inCell bool) {
-	runs := []document.Run{{Text: oneLine(h.Text)}}
+	runs := []document.Run{{Text: ooxml.OneLine(h.Text)}}
 	if inCell {
 		runs[0].Bold = true
 		w.para("TableText", nil, runs, false)
@@ -412,7 +412,7 @@ func (w *Writer) pre(p document.Preformatted, depth int) {
 	}
 	for i, line := range lines {
 		// A board design is kept on one page.
-		w.preLine(style, ind, ExpandTabs(line), size, p.Role == document.Board && i < len(lines)-1)
+		w.preLine(style, ind, ooxml.ExpandTabs(line), size, p.Role == document.Board && i < len(lines)-1)
 	}
 }
 
@@ -445,27 +445,6 @@ func (w *Writer) preLine(style string, ind *listInd, line string, size int, keep
 	}
 	d.WriteString(`</w:p>`)
 	w.lastTable = false
-}
-
-// ExpandTabs replaces tabs in line by spaces up to the next multiple of
-// four columns, counting a wide (CJK) character as two columns.
-func ExpandTabs(line string) string {
-	if !strings.Contains(line, "\t") {
-		return line
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range line {
-		if r == '\t' {
-			n := 4 - col%4
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
-			continue
-		}
-		b.WriteRune(r)
-		col += ooxml.Columns(r)
-	}
-	return b.String()
 }
 
 // fits reports whether the rows of t fit a table of cols columns.
@@ -666,21 +645,7 @@ func bolden(b document.Block) document.Block {
 // the relative widths rel, or equally when rel does not fit.
 func columnWidths(rel []float64, cols, total int) []int {
 	total = max(total, cols*360)
-	ok := len(rel) == cols
-	s := 0.0
-	for _, r := range rel {
-		if !(r > 0) || math.IsInf(r, 0) {
-			ok = false
-		}
-		s += r
-	}
-	if !ok || !(s > 0) || math.IsInf(s, 0) {
-		rel = make([]float64, cols)
-		for i := range rel {
-			rel[i] = 1
-		}
-		s = float64(cols)
-	}
+	rel, s := ooxml.Weights(rel, cols)
 	out := make([]int, cols)
 	used := 0
 	for i := range out {
@@ -703,10 +668,3 @@ func sum(xs []int) int {
 }
 
 func itoa(i int) string { return strconv.Itoa(i) }
-
-// oneLine returns s cleaned with line breaks and tabs turned into spaces.
-func oneLine(s string) string {
-	s = ooxml.Clean(s)
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
-	return strings.TrimSpace(s)
-}

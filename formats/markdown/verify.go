@@ -1,17 +1,14 @@
 package markdown
 
 import (
-	"bytes"
-	"strconv"
 	"strings"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/yuin/goldmark"
 	"github.com/yuin/goldmark/ast"
 	"github.com/yuin/goldmark/extension"
 	"github.com/yuin/goldmark/text"
-	"github.com/yuin/goldmark/util"
+
+	"lessonexport/render"
 )
 
 // parser reads Markdown back the way the output is meant to be read:
@@ -51,7 +48,7 @@ func readText(src []byte) string {
 			if n.IsRaw() {
 				b.Write(v)
 			} else {
-				b.WriteString(decode(v))
+				b.WriteString(render.Unescape(v))
 			}
 			if n.SoftLineBreak() || n.HardLineBreak() {
 				b.WriteByte(' ')
@@ -90,66 +87,4 @@ func readText(src []byte) string {
 func isBreakTag(v []byte) bool {
 	t := strings.ToLower(strings.ReplaceAll(string(v), " ", ""))
 	return t == "<br>" || t == "<br/>"
-}
-
-// decode resolves backslash escapes and character references in text.
-func decode(v []byte) string {
-	if bytes.IndexByte(v, '\\') < 0 && bytes.IndexByte(v, '&') < 0 {
-		return string(v)
-	}
-	var b strings.Builder
-	for i := 0; i < len(v); i++ {
-		c := v[i]
-		if c == '\\' && i+1 < len(v) && util.IsPunct(v[i+1]) {
-			b.WriteByte(v[i+1])
-			i++
-			continue
-		}
-		if c == '&' {
-			if r, n := reference(v[i:]); n > 0 {
-				b.WriteString(r)
-				i += n - 1
-				continue
-			}
-		}
-		b.WriteByte(c)
-	}
-	return b.String()
-}
-
-// reference reads an entity or numeric character reference at the start of
-// v and returns its characters and length, or a length of zero.
-func reference(v []byte) (string, int) {
-	end := bytes.IndexByte(v, ';')
-	if end < 2 || end > 40 {
-		return "", 0
-	}
-	body := string(v[1:end])
-	if body[0] == '#' {
-		digits, base := body[1:], 10
-		if digits != "" && (digits[0] == 'x' || digits[0] == 'X') {
-			digits, base = digits[1:], 16
-		}
-		if digits == "" || base == 10 && len(digits) > 7 || base == 16 && len(digits) > 6 {
-			return "", 0
-		}
-		n, err := strconv.ParseUint(digits, base, 32)
-		if err != nil {
-			return "", 0
-		}
-		r := rune(n)
-		if r == 0 || !utf8.ValidRune(r) {
-			r = utf8.RuneError
-		}
-		return string(r), end + 1
-	}
-	for _, ch := range body {
-		if ch > unicode.MaxASCII || !unicode.IsLetter(ch) && !unicode.IsDigit(ch) {
-			return "", 0
-		}
-	}
-	if e, ok := util.LookUpHTML5EntityByName(body); ok {
-		return string(e.Characters), end + 1
-	}
-	return "", 0
 }

@@ -20,29 +20,10 @@ import (
 
 	"lessonexport/document"
 	"lessonexport/formats"
+	"lessonexport/formats/ooxml/ooxmltest"
 	"lessonexport/lesson"
 	"lessonexport/render"
 )
-
-var examples = []string{"my-family.json", "weather-forecast.md"}
-
-func loadPlan(t *testing.T, name string) *lesson.Plan {
-	t.Helper()
-	data, err := os.ReadFile(filepath.Join("..", "..", "testdata", "examples", name))
-	if err != nil {
-		t.Fatal(err)
-	}
-	var p *lesson.Plan
-	if strings.HasSuffix(name, ".md") {
-		p, err = lesson.ParseMarkdown(data)
-	} else {
-		p, err = lesson.ParseJSON(data)
-	}
-	if err != nil {
-		t.Fatalf("parse %s: %v", name, err)
-	}
-	return p
-}
 
 // squeeze removes white space, so that texts compare whatever the line
 // breaks a page layout put in them.
@@ -231,8 +212,8 @@ func TestLibreOffice(t *testing.T) {
 		t.Skip("NOTICE: pdftotext (poppler-utils) is not on PATH; the LibreOffice check did not run")
 	}
 	dir := t.TempDir()
-	for _, ex := range examples {
-		p := loadPlan(t, ex)
+	for _, ex := range ooxmltest.Examples {
+		p := ooxmltest.LoadExample(t, ex)
 		base := strings.TrimSuffix(ex, filepath.Ext(ex))
 		for _, f := range formats.All {
 			t.Run(base+"/"+string(f), func(t *testing.T) {

@@ -2,6 +2,8 @@ package ooxml
 
 import (
 	"bytes"
+	"math"
+	"slices"
 	"strings"
 	"testing"
 	"time"
@@ -166,4 +168,61 @@ func FuzzEscape(f *testing.F) {
 			}
 		}
 	})
+}
+
+func TestOneLine(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"  a\r\nb\nc\rd\te  ", "a b c d e"},
+		{"x\x00y\x0b", "xy"},
+		{"\n\t", ""},
+		{"中文 😀", "中文 😀"},
+	}
+	for _, c := range cases {
+		if got := OneLine(c.in); got != c.want {
+			t.Errorf("OneLine(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestExpandTabs(t *testing.T) {
+	cases := []struct{ in, want string }{
+		{"no tabs", "no tabs"},
+		{"\tx", "    x"},
+		{"ab\tc", "ab  c"},
+		{"abcd\te", "abcd    e"},
+		{"中\tx", "中  x"},
+		{"😀中\t", "😀中    "},
+		{"", ""},
+	}
+	for _, c := range cases {
+		if got := ExpandTabs(c.in); got != c.want {
+			t.Errorf("ExpandTabs(%q) = %q, want %q", c.in, got, c.want)
+		}
+	}
+}
+
+func TestWeights(t *testing.T) {
+	inf := math.Inf(1)
+	cases := []struct {
+		rel  []float64
+		cols int
+		want []float64
+		sum  float64
+	}{
+		{[]float64{1, 3}, 2, []float64{1, 3}, 4},
+		{[]float64{1, 3}, 3, []float64{1, 1, 1}, 3},
+		{[]float64{1, 0}, 2, []float64{1, 1}, 2},
+		{[]float64{1, -2}, 2, []float64{1, 1}, 2},
+		{[]float64{1, math.NaN()}, 2, []float64{1, 1}, 2},
+		{[]float64{inf, 1}, 2, []float64{1, 1}, 2},
+		{[]float64{math.MaxFloat64, math.MaxFloat64}, 2, []float64{1, 1}, 2},
+		{nil, 1, []float64{1}, 1},
+	}
+	for _, c := range cases {
+		got, sum := Weights(c.rel, c.cols)
+		if !slices.Equal(got, c.want) || sum != c.sum {
+			t.Errorf("Weights(%v, %d) = %v, %v; want %v, %v", c.rel, c.cols, got, sum,
+				c.want, c.sum)
+		}
+	}
 }

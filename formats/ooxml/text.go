@@ -2,6 +2,7 @@ package ooxml
 
 import (
 	"io"
+	"math"
 	"net/url"
 	"strings"
 	"unicode/utf8"
@@ -239,4 +240,55 @@ func SplitWide(s string) []Segment {
 		out = append(out, Segment{s[start:], cur})
 	}
 	return out
+}
+
+// OneLine returns s cleaned, with line breaks and tabs turned into spaces
+// and the spaces at its ends trimmed.
+func OneLine(s string) string {
+	s = Clean(s)
+	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
+	return strings.TrimSpace(s)
+}
+
+// ExpandTabs replaces tabs in line by spaces up to the next multiple of
+// four columns, counting a wide character as two columns.
+func ExpandTabs(line string) string {
+	if !strings.Contains(line, "\t") {
+		return line
+	}
+	var b strings.Builder
+	col := 0
+	for _, r := range line {
+		if r == '\t' {
+			n := 4 - col%4
+			b.WriteString(strings.Repeat(" ", n))
+			col += n
+			continue
+		}
+		b.WriteRune(r)
+		col += Columns(r)
+	}
+	return b.String()
+}
+
+// Weights returns the relative widths of cols table columns and their sum:
+// rel when it holds cols positive finite numbers with a finite sum, and
+// cols equal weights of 1 otherwise.
+func Weights(rel []float64, cols int) ([]float64, float64) {
+	ok := len(rel) == cols
+	s := 0.0
+	for _, r := range rel {
+		if !(r > 0) || math.IsInf(r, 0) {
+			ok = false
+		}
+		s += r
+	}
+	if !ok || !(s > 0) || math.IsInf(s, 0) {
+		rel = make([]float64, cols)
+		for i := range rel {
+			rel[i] = 1
+		}
+		s = float64(cols)
+	}
+	return rel, s
 }

@@ -4,6 +4,7 @@ import (
 	"strings"
 
 	"lessonexport/document"
+	"lessonexport/formats/ooxml"
 )
 
 // keyPointsTitle is the title of the slide that shows the key points and,
@@ -31,7 +32,7 @@ func (w *Writer) subheading(text string) {
 func (w *Writer) procedure(t document.Table) {
 	label := func(c int) string {
 		if c < len(t.Header) {
-			return oneLine(cellText(t.Header[c]))
+			return ooxml.OneLine(cellText(t.Header[c]))
 		}
 		return ""
 	}
@@ -56,12 +57,12 @@ func (w *Writer) procedure(t document.Table) {
 			return c, row[c].Blocks
 		}
 		_, stage := cell("stage")
-		title := oneLine(strings.TrimSpace(blocksText(stage)))
+		title := ooxml.OneLine(strings.TrimSpace(blocksText(stage)))
 		if _, m := cell("minutes"); len(m) > 0 {
 			if isChinese(w.meta.Language) {
-				title += "（" + oneLine(blocksText(m)) + "）"
+				title += "（" + ooxml.OneLine(blocksText(m)) + "）"
 			} else {
-				title += " (" + oneLine(blocksText(m)) + ")"
+				title += " (" + ooxml.OneLine(blocksText(m)) + ")"
 			}
 		}
 		if c := w.cur; c.kind == contentSlide && len(c.pieces) == 0 && len(c.notes) == 0 &&
@@ -78,7 +79,7 @@ func (w *Writer) procedure(t document.Table) {
 		}
 		if c, in := cell("interaction"); len(in) > 0 {
 			runs := []document.Run{{Text: head(c) + sep(w.meta.Language), Bold: true}}
-			runs = append(runs, []document.Run{{Text: oneLine(blocksText(in))}}...)
+			runs = append(runs, []document.Run{{Text: ooxml.OneLine(blocksText(in))}}...)
 			w.paragraph(document.Paragraph{Runs: runs})
 		}
 		for _, key := range []string{"teacher", "students", "content"} {

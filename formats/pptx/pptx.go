@@ -139,7 +139,7 @@ func NewWriter(w io.Writer, meta document.Meta) (*Writer, error) {
 			return nil, fmt.Errorf("start pptx: %w", err)
 		}
 	}
-	pw.cur = &slide{kind: coverSlide, title: oneLine(meta.Title)}
+	pw.cur = &slide{kind: coverSlide, title: ooxml.OneLine(meta.Title)}
 	return pw, nil
 }
 
@@ -254,7 +254,7 @@ func (w *Writer) next() *slide {
 }
 
 func (w *Writer) heading(h document.Heading) {
-	text := oneLine(h.Text)
+	text := ooxml.OneLine(h.Text)
 	switch {
 	case h.Level <= 1 && h.Key == "difficulties" && w.key == "key_points":
 		// The difficulties share the key points' slide.
@@ -357,7 +357,7 @@ func blockParas(b document.Block, level int, size float64) []tpara {
 	switch b := b.(type) {
 	case document.Heading, *document.Heading:
 		h, _ := asHeading(b)
-		return []tpara{{runs: []document.Run{{Text: oneLine(h.Text)}}, bold: true,
+		return []tpara{{runs: []document.Run{{Text: ooxml.OneLine(h.Text)}}, bold: true,
 			size: size, level: max(level-1, 0), hang: level > 0}}
 	case document.Paragraph, *document.Paragraph:
 		p, _ := asParagraph(b)
@@ -424,7 +424,7 @@ func cellText(c document.Cell) string {
 	var parts []string
 	for _, p := range cellParas(c, sizeTable) {
 		if t := strings.TrimSpace(document.Text(p.runs)); t != "" {
-			parts = append(parts, oneLine(p.marker+" "+t))
+			parts = append(parts, ooxml.OneLine(p.marker+" "+t))
 		}
 	}
 	return strings.Join(parts, " ")
@@ -558,30 +558,9 @@ func preLines(text string) []string {
 	}
 	lines := strings.Split(text, "\n")
 	for i, l := range lines {
-		lines[i] = expandTabs(l)
+		lines[i] = ooxml.ExpandTabs(l)
 	}
 	return lines
-}
-
-// expandTabs replaces tabs by spaces up to the next multiple of four
-// columns.
-func expandTabs(line string) string {
-	if !strings.Contains(line, "\t") {
-		return line
-	}
-	var b strings.Builder
-	col := 0
-	for _, r := range line {
-		if r == '\t' {
-			n := 4 - col%4
-			b.WriteString(strings.Repeat(" ", n))
-			col += n
-			continue
-		}
-		b.WriteRune(r)
-		col += ooxml.Columns(r)
-	}
-	return b.String()
 }
 
 // topTable adds a table of the document's body: a procedure table as a
@@ -714,21 +693,7 @@ func rowHeight(row []tcell, widths []float64) float64 {
 // colWidths returns the widths in points of cols columns over the body
 // width, by the relative widths rel or equally when rel does not fit.
 func colWidths(rel []float64, cols int) []float64 {
-	ok := len(rel) == cols
-	s := 0.0
-	for _, r := range rel {
-		if !(r > 0) || math.IsInf(r, 0) {
-			ok = false
-		}
-		s += r
-	}
-	if !ok || !(s > 0) || math.IsInf(s, 0) {
-		rel = make([]float64, cols)
-		for i := range rel {
-			rel[i] = 1
-		}
-		s = float64(cols)
-	}
+	rel, s := ooxml.Weights(rel, cols)
 	out := make([]float64, cols)
 	for i := range out {
 		out[i] = bodyWPt * rel[i] / s
@@ -765,13 +730,6 @@ func cleanRuns(runs []document.Run) []document.Run {
 		out = append(out, r)
 	}
 	return out
-}
-
-// oneLine returns s cleaned with line breaks and tabs turned into spaces.
-func oneLine(s string) string {
-	s = ooxml.Clean(s)
-	s = strings.NewReplacer("\r\n", " ", "\n", " ", "\r", " ", "\t", " ").Replace(s)
-	return strings.TrimSpace(s)
 }
 
 func asParagraph(b document.Block) (document.Paragraph, bool) {

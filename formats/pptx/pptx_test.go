@@ -1,7 +1,6 @@
 package pptx
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
 	"io"
@@ -20,15 +19,7 @@ func newWriter(w io.Writer, m document.Meta) (document.Writer, error) { return N
 
 func write(t *testing.T, m document.Meta, blocks []document.Block) map[string][]byte {
 	t.Helper()
-	data, err := ooxmltest.Write(newWriter, m, blocks)
-	if err != nil {
-		t.Fatal(err)
-	}
-	parts, err := ooxmltest.Check(data)
-	if err != nil {
-		t.Fatal(err)
-	}
-	return parts
+	return ooxmltest.Parts(t, newWriter, m, blocks)
 }
 
 // slides returns the text of each slide, paragraphs joined by newlines.
@@ -65,19 +56,7 @@ func TestGolden(t *testing.T) {
 	}
 }
 
-func TestDeterministic(t *testing.T) {
-	a, err := ooxmltest.Write(newWriter, ooxmltest.Meta(), ooxmltest.Blocks())
-	if err != nil {
-		t.Fatal(err)
-	}
-	b, err := ooxmltest.Write(newWriter, ooxmltest.Meta(), ooxmltest.Blocks())
-	if err != nil {
-		t.Fatal(err)
-	}
-	if !bytes.Equal(a, b) {
-		t.Error("two writes of the same document differ")
-	}
-}
+func TestDeterministic(t *testing.T) { ooxmltest.Deterministic(t, newWriter) }
 
 func TestStructure(t *testing.T) {
 	parts := write(t, ooxmltest.Meta(), ooxmltest.Blocks())
@@ -278,25 +257,10 @@ func TestEmpty(t *testing.T) {
 	}
 }
 
-func TestAfterClose(t *testing.T) {
-	var buf bytes.Buffer
-	w, err := NewWriter(&buf, document.Meta{})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := w.Close(); err != nil {
-		t.Fatal(err)
-	}
-	if err := w.WriteBlock(document.Plain("x")); err == nil {
-		t.Error("WriteBlock after Close succeeded")
-	}
-	if err := w.Close(); err == nil {
-		t.Error("second Close succeeded")
-	}
-}
+func TestAfterClose(t *testing.T) { ooxmltest.AfterClose(t, newWriter) }
 
 func TestForbiddenCharacters(t *testing.T) {
-	bad := "a\x00b\x0bc\ufffe\uffffd\x1b" + string([]byte{0xed, 0xa0, 0x80}) + "e\xff😀"
+	bad := ooxmltest.Forbidden
 	m := ooxmltest.Meta()
 	m.Title = bad
 	parts := write(t, m, []document.Block{
@@ -305,18 +269,14 @@ func TestForbiddenCharacters(t *testing.T) {
 		document.Paragraph{Style: document.Note, Runs: []document.Run{{Text: bad}}},
 		document.Preformatted{Text: bad},
 	})
-	if !strings.Contains(strings.Join(slides(parts), ""), "abcde😀") {
+	if !strings.Contains(strings.Join(slides(parts), ""), ooxmltest.Allowed) {
 		t.Error("allowed characters lost")
 	}
 }
 
 func TestOffice(t *testing.T) {
-	data, err := ooxmltest.Write(newWriter, ooxmltest.Meta(), ooxmltest.Blocks())
-	if err != nil {
-		t.Fatal(err)
-	}
-	text := ooxmltest.Office(t, "sample.pptx", data)
-	ooxmltest.Contains(t, "PDF text", text, "Unit 3 My Family 我的家人", "教学目标 Objectives",
+	ooxmltest.OfficeSample(t, newWriter, "sample.pptx",
+		"Unit 3 My Family 我的家人", "教学目标 Objectives",
 		"学生能够正确使用物主代词", "堂（表）兄弟姐妹", "GRAND-mo-ther", "course page",
 		"学而时习之", "These are", "fmt.Println")
 }
@@ -326,14 +286,5 @@ func FuzzWriter(f *testing.F) {
 		"\t\r\n\n", "<&>\"'", strings.Repeat("长", 300), strings.Repeat("x\n", 100)} {
 		f.Add(s, 3)
 	}
-	f.Fuzz(func(t *testing.T, s string, n int) {
-		m, blocks := ooxmltest.FuzzBlocks(s, n)
-		data, err := ooxmltest.Write(newWriter, m, blocks)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := ooxmltest.Check(data); err != nil {
-			t.Fatal(err)
-		}
-	})
+	f.Fuzz(func(t *testing.T, s string, n int) { ooxmltest.Fuzz(t, newWriter, s, n) })
 }

@@ -100,7 +100,7 @@ func (x *slideXML) cover(m document.Meta, title string) {
 	x.title(`<p:ph type="ctrTitle"/>`, title, marginX, coverTitleY, bodyW, coverTitleH, 4000, "ctr")
 	var sub []string
 	for _, s := range []string{m.Subject, m.Author} {
-		if s = oneLine(s); s != "" {
+		if s = ooxml.OneLine(s); s != "" {
 			sub = append(sub, s)
 		}
 	}

@@ -12,9 +12,12 @@ import (
 	"lessonexport/document"
 )
 
+// NewWriter makes a writer of one format over w, as the writers'
+// constructors do.
+type NewWriter func(w io.Writer, m document.Meta) (document.Writer, error)
+
 // Write writes blocks with a writer made by newWriter and returns the file.
-func Write(newWriter func(io.Writer, document.Meta) (document.Writer, error), m document.Meta,
-	blocks []document.Block) ([]byte, error) {
+func Write(newWriter NewWriter, m document.Meta, blocks []document.Block) ([]byte, error) {
 	var buf bytes.Buffer
 	w, err := newWriter(&buf, m)
 	if err != nil {
@@ -29,6 +32,73 @@ func Write(newWriter func(io.Writer, document.Meta) (document.Writer, error), m 
 		return nil, err
 	}
 	return buf.Bytes(), nil
+}
+
+// Parts writes blocks with a writer made by newWriter, checks the package
+// and returns its parts by name, failing the test on any error.
+func Parts(t *testing.T, newWriter NewWriter, m document.Meta,
+	blocks []document.Block) map[string][]byte {
+	t.Helper()
+	data, err := Write(newWriter, m, blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	parts, err := Check(data)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return parts
+}
+
+// Deterministic fails the test when two writes of the sample document with
+// writers made by newWriter differ.
+func Deterministic(t *testing.T, newWriter NewWriter) {
+	t.Helper()
+	a, err := Write(newWriter, Meta(), Blocks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	b, err := Write(newWriter, Meta(), Blocks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(a, b) {
+		t.Error("two writes of the same document differ")
+	}
+}
+
+// AfterClose fails the test unless a writer made by newWriter refuses a
+// block and a second Close once it is closed.
+func AfterClose(t *testing.T, newWriter NewWriter) {
+	t.Helper()
+	var buf bytes.Buffer
+	w, err := newWriter(&buf, document.Meta{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := w.Close(); err != nil {
+		t.Fatal(err)
+	}
+	if err := w.WriteBlock(document.Plain("x")); err == nil {
+		t.Error("WriteBlock after Close succeeded")
+	}
+	if err := w.Close(); err == nil {
+		t.Error("second Close succeeded")
+	}
+}
+
+// Fuzz writes FuzzBlocks(s, n) with a writer made by newWriter and fails
+// the test on an error or a package that does not pass Check.
+func Fuzz(t *testing.T, newWriter NewWriter, s string, n int) {
+	t.Helper()
+	m, blocks := FuzzBlocks(s, n)
+	data, err := Write(newWriter, m, blocks)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := Check(data); err != nil {
+		t.Fatal(err)
+	}
 }
 
 // Golden compares got with testdata/name, rewriting the file when update
@@ -87,6 +157,18 @@ func Office(t *testing.T, name string, data []byte) string {
 		t.Fatalf("pdftotext: %v", err)
 	}
 	return string(text)
+}
+
+// OfficeSample writes the sample document with a writer made by newWriter
+// to a file called name, converts it with Office and fails the test for
+// each phrase missing from the PDF's text.
+func OfficeSample(t *testing.T, newWriter NewWriter, name string, phrases ...string) {
+	t.Helper()
+	data, err := Write(newWriter, Meta(), Blocks())
+	if err != nil {
+		t.Fatal(err)
+	}
+	Contains(t, "PDF text", Office(t, name, data), phrases...)
 }
 
 // Squash removes all white space, for comparing extracted text.

@@ -94,3 +94,11 @@ func Blocks() []document.Block {
 		document.Preformatted{Role: document.Code, Text: "func main() {\n\tfmt.Println(\"你好\")\n}"},
 	}
 }
+
+// Forbidden is text that cleans to Allowed: its characters mixed with ones
+// XML 1.0 forbids (NUL, a vertical tab, U+FFFE, U+FFFF, an escape), a lone
+// surrogate and a byte that is not UTF-8.
+const Forbidden = "a\x00b\x0bc\ufffe\uffffd\x1b" + "\xed\xa0\x80" + "e\xff😀"
+
+// Allowed is what a writer must keep of Forbidden.
+const Allowed = "abcde😀"
