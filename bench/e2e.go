@@ -346,7 +346,8 @@ func (a *apiClient) doCtx(ctx context.Context, method, path, ctype string, body 
 
 // export creates one export and polls it every 25 ms until it finishes. It
 // reports the time from the request to completion and whether it completed.
-func (a *apiClient) export(ctx context.Context, lessonID, format string) (time.Duration, bool, error) {
+func (a *apiClient) export(ctx context.Context, lessonID, format string) (
+	time.Duration, bool, error) {
 	body, _ := json.Marshal(map[string]string{"lesson_id": lessonID, "format": format})
 	start := time.Now()
 	var e struct{ ID, Status string }

@@ -60,7 +60,8 @@ func main() {
 	}
 }
 
-func run(parts map[string]bool, caps []int, bin, examples string, runs, slowRuns, nExports, clients int,
+func run(parts map[string]bool, caps []int, bin, examples string,
+	runs, slowRuns, nExports, clients int,
 	timeout, capDeadline time.Duration, keep bool) error {
 	if runs < 1 || slowRuns < 1 || nExports < 1 || clients < 0 {
 		return errors.New("-runs, -slow-runs and -exports must be at least 1, -clients at least 0")

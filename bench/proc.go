@@ -64,7 +64,8 @@ func runOnce(timeout time.Duration, env []string, name string, args ...string) (
 }
 
 // runMany runs a command n times and returns every result.
-func runMany(n int, timeout time.Duration, env []string, name string, args ...string) ([]result, error) {
+func runMany(n int, timeout time.Duration, env []string, name string,
+	args ...string) ([]result, error) {
 	var rs []result
 	for range n {
 		r, err := runOnce(timeout, env, name, args...)

@@ -43,7 +43,8 @@ func TestList(t *testing.T) {
 		put(t, l, k, "content of "+k, now)
 	}
 	// Dot-names are the store's own and are never listed.
-	if err := os.WriteFile(filepath.Join(root, "pdf", tempPrefix+"1234"), []byte("t"), 0o600); err != nil {
+	tmp := filepath.Join(root, "pdf", tempPrefix+"1234")
+	if err := os.WriteFile(tmp, []byte("t"), 0o600); err != nil {
 		t.Fatal(err)
 	}
 	if err := os.WriteFile(filepath.Join(root, "pdf", ".hidden"), []byte("h"), 0o600); err != nil {
