@@ -110,7 +110,7 @@ type GenerateProgress struct {
 // failures, which Temporal does not retry.
 func (a *Activities) LoadLesson(ctx context.Context, in LoadInput) (LessonRef, error) {
 	defer a.track()()
-	defer a.keepAlive(ctx, "loading")()
+	defer a.keepAlive(ctx, "loading", nil)()
 	f, err := formats.Parse(in.Format)
 	if err != nil {
 		return LessonRef{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -142,10 +142,10 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 		return StagedFile{}, err
 	}
 
+	var written atomic.Int64
+	defer a.keepAlive(ctx, "generating", &written)()
 	ctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	var written atomic.Int64
-	go a.heartbeat(ctx, "generating", &written)
 
 	key := StagingKey(in.ExportID, f)
 	pr, pw := io.Pipe()
@@ -184,7 +184,7 @@ func (a *Activities) GenerateDocument(ctx context.Context, in GenerateInput) (St
 // after it succeeded, it finds the published file and reports it again.
 func (a *Activities) StoreDocument(ctx context.Context, in StoreInput) (StoredFile, error) {
 	defer a.track()()
-	defer a.keepAlive(ctx, "saving")()
+	defer a.keepAlive(ctx, "saving", nil)()
 	f, err := formats.Parse(in.Lesson.Format)
 	if err != nil {
 		return StoredFile{}, failure.NewError(failure.Validation, err.Error(), nil)
@@ -259,36 +259,40 @@ func (a *Activities) lesson(ctx context.Context, user, id string) (*lessonstore.
 	return l, nil
 }
 
-// keepAlive heartbeats until the returned function runs, so that a worker
-// that dies in the middle of a step is noticed within the heartbeat timeout
-// rather than the step's whole time limit.
-func (a *Activities) keepAlive(ctx context.Context, stage string) func() {
-	ctx, cancel := context.WithCancel(ctx)
-	go a.heartbeat(ctx, stage, nil)
-	return cancel
-}
-
-func (a *Activities) heartbeat(ctx context.Context, stage string, written *atomic.Int64) {
+// keepAlive heartbeats with the stage (and the bytes written so far, when
+// written is set) until the returned function runs, so that a worker that
+// dies in the middle of a step is noticed within the heartbeat timeout
+// rather than the step's whole time limit. The heartbeats also carry
+// cancellation to the activity. The returned function waits for the last
+// heartbeat, so none is recorded after the activity returned.
+func (a *Activities) keepAlive(ctx context.Context, stage string, written *atomic.Int64) func() {
 	every := a.HeartbeatInterval
 	if every <= 0 {
 		every = 2 * time.Second
 	}
-	t := time.NewTicker(every)
-	defer t.Stop()
 	if written == nil {
 		written = new(atomic.Int64)
 	}
+	stop, done := make(chan struct{}), make(chan struct{})
 	activity.RecordHeartbeat(ctx, GenerateProgress{Stage: stage})
-	for {
-		select {
-		case <-ctx.Done():
-			return
-		case <-t.C:
-			if ctx.Err() != nil {
+	go func() {
+		defer close(done)
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-stop:
 				return
+			case <-ctx.Done():
+				return
+			case <-t.C:
+				activity.RecordHeartbeat(ctx, GenerateProgress{Stage: stage, Bytes: written.Load()})
 			}
-			activity.RecordHeartbeat(ctx, GenerateProgress{Stage: stage, Bytes: written.Load()})
 		}
+	}()
+	return func() {
+		close(stop)
+		<-done
 	}
 }
 

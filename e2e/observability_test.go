@@ -103,6 +103,9 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 		t.Fatalf("file_saved log line = %v", l)
 	}
 	for _, l := range s.logs.lines(t) {
+		if msg, _ := l["message"].(string); strings.Contains(msg, "Heartbeat with error") {
+			t.Fatalf("a heartbeat was recorded after its activity ended: %v", l)
+		}
 		for _, key := range []string{"timestamp", "level", "event", "service", "component", "message"} {
 			if _, ok := l[key]; !ok {
 				t.Fatalf("log line without %s: %v", key, l)
