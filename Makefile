@@ -50,9 +50,12 @@ fuzz:
 	  done; \
 	done
 
-## bench: Go benchmarks of import, rendering and the writers
-bench:
+## bench: Go benchmarks, then the comparison with pandoc and LibreOffice, storage
+## against dd, and exports through Temporal (BENCHFLAGS=-quick skips Temporal)
+BENCHFLAGS ?=
+bench: build
 	$(GO) test -run '^$$' -bench . -benchmem ./lesson/... ./render/... ./formats/... ./storage/...
+	$(GO) run ./bench $(BENCHFLAGS)
 
 clean:
 	rm -rf $(BIN)
