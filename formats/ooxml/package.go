@@ -3,11 +3,13 @@ package ooxml
 import (
 	"archive/zip"
 	"bufio"
+	"compress/flate"
 	"errors"
 	"fmt"
 	"io"
 	"strconv"
 	"strings"
+	"sync"
 	"time"
 )
 
@@ -48,7 +50,12 @@ type Package struct {
 	overrides []string
 	names     map[string]bool
 	closed    bool
+	buf       *bufio.Writer
 }
+
+// smallPart is the size under which a part whose whole body is known is
+// stored rather than deflated.
+const smallPart = 4096
 
 // NewPackage returns a Package writing to w whose zip entries all carry the
 // time modified, so that equal input gives equal bytes.
@@ -56,11 +63,37 @@ func NewPackage(w io.Writer, modified time.Time) *Package {
 	if modified.Before(epoch) {
 		modified = epoch
 	}
+	zw := zip.NewWriter(w)
+	zw.RegisterCompressor(zip.Deflate, newFlate)
 	return &Package{
-		zw:       zip.NewWriter(w),
+		zw:       zw,
 		modified: modified.UTC(),
 		names:    map[string]bool{},
 	}
+}
+
+// flates holds deflate writers for reuse. A presentation has thousands of
+// small parts, and a new writer at the default level clears 640 KB of hash
+// tables each time, which made that clearing most of the work. BestSpeed
+// resets in constant time and compresses XML nearly as well.
+var flates = sync.Pool{New: func() any {
+	fw, _ := flate.NewWriter(nil, flate.BestSpeed)
+	return fw
+}}
+
+// pooledFlate returns its writer to the pool when closed.
+type pooledFlate struct{ *flate.Writer }
+
+func (p pooledFlate) Close() error {
+	err := p.Writer.Close()
+	flates.Put(p.Writer)
+	return err
+}
+
+func newFlate(w io.Writer) (io.WriteCloser, error) {
+	fw := flates.Get().(*flate.Writer)
+	fw.Reset(w)
+	return pooledFlate{fw}, nil
 }
 
 // Part is one zip entry being written. Writes are buffered and their errors
@@ -80,6 +113,10 @@ func (p *Part) Printf(format string, args ...any) { _, _ = fmt.Fprintf(p, format
 // leading slash) of the given content type. An empty contentType means the
 // part's extension has a default content type.
 func (p *Package) Create(name, contentType string) (*Part, error) {
+	return p.create(name, contentType, zip.Deflate)
+}
+
+func (p *Package) create(name, contentType string, method uint16) (*Part, error) {
 	if p.closed {
 		return nil, errors.New("create part: package is closed")
 	}
@@ -92,7 +129,7 @@ func (p *Package) Create(name, contentType string) (*Part, error) {
 	p.names[name] = true
 	w, err := p.zw.CreateHeader(&zip.FileHeader{
 		Name:     name,
-		Method:   zip.Deflate,
+		Method:   method,
 		Modified: p.modified,
 	})
 	if err != nil {
@@ -101,7 +138,13 @@ func (p *Package) Create(name, contentType string) (*Part, error) {
 	if contentType != "" {
 		p.overrides = append(p.overrides, "/"+name, contentType)
 	}
-	p.part = &Part{bufio.NewWriterSize(w, 32<<10)}
+	// One part is open at a time, so one buffer serves them all.
+	if p.buf == nil {
+		p.buf = bufio.NewWriterSize(w, 16<<10)
+	} else {
+		p.buf.Reset(w)
+	}
+	p.part = &Part{p.buf}
 	return p.part, nil
 }
 
@@ -123,7 +166,13 @@ func (p *Package) finish() error {
 // WritePart creates the part name and writes body to it after the XML
 // declaration.
 func (p *Package) WritePart(name, contentType, body string) error {
-	w, err := p.Create(name, contentType)
+	// Deflate gains a few hundred bytes on a small part and costs more
+	// time than the rest of writing it.
+	method := zip.Deflate
+	if len(body) < smallPart {
+		method = zip.Store
+	}
+	w, err := p.create(name, contentType, method)
 	if err != nil {
 		return err
 	}
