@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"slices"
 	"strconv"
 	"strings"
 )
@@ -24,36 +25,24 @@ func ParseJSON(data []byte) (*Plan, error) {
 	if perr != nil {
 		return nil, &ValidationError{Problems: []Problem{*perr}}
 	}
-	probs, err := validateDoc(doc)
-	if err != nil {
-		return nil, err
-	}
-	if len(probs) > 0 {
+	if probs := numberProblems(doc, nil); len(probs) > 0 {
+		// A number too large to compare is reported alone.
 		return nil, problemsError(probs)
 	}
-
-	// The schema counts 45.0 and 4.5e1 as integers, encoding/json does not:
-	// write such numbers as plain integers before decoding into the Plan.
-	norm, err := json.Marshal(normalizeNumbers(doc))
-	if err != nil {
-		return nil, fmt.Errorf("encode lesson plan: %w", err)
+	c := &checker{}
+	c.value(lessonSchema(), doc)
+	if len(c.probs) > 0 {
+		return nil, problemsError(c.probs)
 	}
-	var p Plan
-	if err := json.Unmarshal(norm, &p); err != nil {
-		var te *json.UnmarshalTypeError
-		if errors.As(err, &te) {
-			path := jsonFieldPath(te.Field)
-			return nil, problemsError([]Problem{{
-				Path:    pointer(path),
-				Message: fieldName(path) + " is out of range",
-			}})
-		}
-		return nil, fmt.Errorf("decode lesson plan: %w", err)
+	b := &planBuilder{}
+	p := b.plan(doc.(map[string]any))
+	if b.bad != nil {
+		return nil, problemsError([]Problem{*b.bad})
 	}
 	if probs := p.extraProblems(nil); len(probs) > 0 {
 		return nil, problemsError(probs)
 	}
-	return &p, nil
+	return p, nil
 }
 
 // decodeJSON decodes one JSON value, keeping numbers as json.Number. It
@@ -103,34 +92,164 @@ func lineColumn(data []byte, off int64) (line, col int) {
 	return line, col
 }
 
-// normalizeNumbers rewrites every integral json.Number as a plain integer.
-func normalizeNumbers(v any) any {
-	switch v := v.(type) {
-	case json.Number:
-		if _, err := strconv.ParseInt(string(v), 10, 64); err == nil {
-			return v
-		}
-		r, ok := new(big.Rat).SetString(string(v))
-		if ok && r.IsInt() {
-			return json.Number(r.Num().String())
-		}
-		return v
-	case map[string]any:
-		for k, e := range v {
-			v[k] = normalizeNumbers(e)
-		}
-	case []any:
-		for i, e := range v {
-			v[i] = normalizeNumbers(e)
-		}
-	}
-	return v
+// planBuilder fills a Plan from a decoded document that has passed the
+// schema checks, so every value has the type the schema gives it. It records
+// the first whole number too large for an int in bad.
+type planBuilder struct {
+	path []string
+	bad  *Problem
 }
 
-// jsonFieldPath splits the dotted field path encoding/json reports.
-func jsonFieldPath(field string) []string {
-	if field == "" {
-		return nil
+func (b *planBuilder) plan(obj map[string]any) *Plan {
+	p := &Plan{}
+	for k, v := range obj {
+		switch k {
+		case "id":
+			p.ID = str(v)
+		case "title":
+			p.Title = str(v)
+		case "subject":
+			p.Subject = str(v)
+		case "level":
+			p.Level = str(v)
+		case "language":
+			p.Language = str(v)
+		case "textbook":
+			p.Textbook = str(v)
+		case "unit":
+			p.Unit = str(v)
+		case "duration_minutes":
+			p.DurationMinutes = b.int(k, v)
+		case "class_size":
+			p.ClassSize = b.int(k, v)
+		case "teacher":
+			p.Teacher = str(v)
+		case "school":
+			p.School = str(v)
+		case "date":
+			p.Date = str(v)
+		case "tags":
+			p.Tags = strs(v)
+		case "metadata":
+			p.Metadata = objects(v, func(o map[string]any) Field {
+				return Field{Name: str(o["name"]), Value: str(o["value"])}
+			})
+		case "preface":
+			p.Preface = str(v)
+		case "analysis":
+			o, _ := v.(map[string]any)
+			p.Analysis = &Analysis{Material: str(o["material"]), Students: str(o["students"])}
+		case "objectives":
+			p.Objectives = strs(v)
+		case "key_points":
+			p.KeyPoints = strs(v)
+		case "difficulties":
+			p.Difficulties = strs(v)
+		case "materials":
+			p.Materials = strs(v)
+		case "vocabulary":
+			p.Vocabulary = objects(v, func(o map[string]any) Term {
+				return Term{Term: str(o["term"]), PartOfSpeech: str(o["part_of_speech"]),
+					Phonetic: str(o["phonetic"]), Meaning: str(o["meaning"]),
+					Example: str(o["example"])}
+			})
+		case "grammar":
+			p.Grammar = objects(v, func(o map[string]any) Grammar {
+				g := Grammar{Point: str(o["point"]), Explanation: str(o["explanation"])}
+				if ex, ok := o["examples"]; ok {
+					g.Examples = strs(ex)
+				}
+				return g
+			})
+		case "procedure":
+			p.Procedure = b.stages(k, v)
+		case "board_design":
+			p.BoardDesign = str(v)
+		case "homework":
+			p.Homework = strs(v)
+		case "assessment":
+			p.Assessment = str(v)
+		case "reflection":
+			p.Reflection = str(v)
+		case "sections":
+			p.Sections = objects(v, func(o map[string]any) Section {
+				return Section{Heading: str(o["heading"]), Body: str(o["body"]),
+					After: str(o["after"])}
+			})
+		}
 	}
-	return strings.Split(field, ".")
+	return p
+}
+
+// stages builds the list of stages under key, sub-steps included.
+func (b *planBuilder) stages(key string, v any) []Stage {
+	b.path = append(b.path, key)
+	defer func() { b.path = b.path[:len(b.path)-1] }()
+	arr, _ := v.([]any)
+	out := make([]Stage, len(arr))
+	for i, e := range arr {
+		o, _ := e.(map[string]any)
+		b.path = append(b.path, strconv.Itoa(i))
+		s := &out[i]
+		s.Name = str(o["name"])
+		if m, ok := o["minutes"]; ok {
+			n := b.int("minutes", m)
+			s.Minutes = &n
+		}
+		s.Interaction = str(o["interaction"])
+		s.Teacher = str(o["teacher"])
+		s.Students = str(o["students"])
+		s.Purpose = str(o["purpose"])
+		s.Content = str(o["content"])
+		if st, ok := o["steps"]; ok {
+			s.Steps = b.stages("steps", st)
+		}
+		b.path = b.path[:len(b.path)-1]
+	}
+	return out
+}
+
+// int converts a whole number under key, which the schema has let through
+// and which may be written as 45.0 or 4.5e1.
+func (b *planBuilder) int(key string, v any) int {
+	num, _ := v.(json.Number)
+	if i, err := strconv.ParseInt(string(num), 10, strconv.IntSize); err == nil {
+		return int(i)
+	}
+	r, ok := new(big.Rat).SetString(string(num))
+	if ok && r.IsInt() && r.Num().IsInt64() {
+		if i := r.Num().Int64(); int64(int(i)) == i {
+			return int(i)
+		}
+	}
+	if b.bad == nil {
+		path := append(slices.Clip(b.path), key)
+		b.bad = &Problem{Path: pointer(path), Message: fieldName(path) + " is out of range"}
+	}
+	return 0
+}
+
+func str(v any) string {
+	s, _ := v.(string)
+	return s
+}
+
+func strs(v any) []string {
+	arr, _ := v.([]any)
+	out := make([]string, len(arr))
+	for i, e := range arr {
+		out[i] = str(e)
+	}
+	return out
+}
+
+// objects builds a list of T from a list of objects.
+func objects[T any](v any, build func(map[string]any) T) []T {
+	arr, _ := v.([]any)
+	out := make([]T, len(arr))
+	for i, e := range arr {
+		o, _ := e.(map[string]any)
+		out[i] = build(o)
+	}
+	return out
 }

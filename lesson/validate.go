@@ -3,16 +3,10 @@ package lesson
 import (
 	"bytes"
 	_ "embed"
-	"encoding/json"
-	"fmt"
-	"math/big"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
-
-	"github.com/santhosh-tekuri/jsonschema/v6"
-	"github.com/santhosh-tekuri/jsonschema/v6/kind"
 )
 
 //go:embed schema.json
@@ -22,26 +16,14 @@ var schemaJSON []byte
 // against, extensions included. The caller may keep and change the slice.
 func SchemaJSON() []byte { return bytes.Clone(schemaJSON) }
 
-// schemaURL is the name the embedded schema is compiled under; it is never
-// fetched.
-const schemaURL = "mem://lesson/schema.json"
-
-var compiledSchema = sync.OnceValues(func() (*jsonschema.Schema, error) {
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(schemaJSON))
-	if err != nil {
-		return nil, fmt.Errorf("read lesson plan schema: %w", err)
-	}
-	c := jsonschema.NewCompiler()
-	c.AssertFormat()
-	if err := c.AddResource(schemaURL, doc); err != nil {
-		return nil, fmt.Errorf("add lesson plan schema: %w", err)
-	}
-	sch, err := c.Compile(schemaURL)
-	if err != nil {
-		return nil, fmt.Errorf("compile lesson plan schema: %w", err)
-	}
-	return sch, nil
-})
+// The package checks plans against schema.json with the hand-written rules in
+// schema.go rather than with a general JSON Schema library: such a library's
+// package start-up and schema compilation cost about 7 ms of a 13 ms
+// conversion, and its generic walk of a large plan held much memory. A test
+// runs a JSON Schema library over schema.json beside these rules and asserts
+// that both find the same problems, and another asserts that the rules mirror
+// every keyword of schema.json; a change to schema.json needs a change to
+// lessonSchema too.
 
 // Problem is one thing wrong with a lesson plan. Path is a JSON Pointer
 // (RFC 6901) to the offending value, such as "/procedure/2/minutes"; an empty
@@ -83,23 +65,17 @@ func (e *ValidationError) Error() string {
 // Validate checks the plan against the lesson plan schema and checks that its
 // title is not blank. It returns a *ValidationError listing every problem, or
 // nil when the plan is valid.
+//
+// It checks the plan as its JSON form would be checked: a field that the JSON
+// form leaves out when empty, such as a zero DurationMinutes or a nil
+// Minutes, is not checked.
 func (p *Plan) Validate() error {
 	if p == nil {
 		return &ValidationError{Problems: []Problem{{Path: "/title", Message: "title is required"}}}
 	}
-	data, err := json.Marshal(p)
-	if err != nil {
-		return fmt.Errorf("encode lesson plan: %w", err)
-	}
-	doc, err := jsonschema.UnmarshalJSON(bytes.NewReader(data))
-	if err != nil {
-		return fmt.Errorf("decode lesson plan: %w", err)
-	}
-	probs, err := validateDoc(doc)
-	if err != nil {
-		return err
-	}
-	probs = append(probs, p.extraProblems(probs)...)
+	c := &checker{}
+	c.plan(lessonSchema(), p)
+	probs := append(c.probs, p.extraProblems(c.probs)...)
 	return problemsError(probs)
 }
 
@@ -111,6 +87,143 @@ func (p *Plan) extraProblems(have []Problem) []Problem {
 		probs = append(probs, Problem{Path: "/title", Message: "title must not be blank"})
 	}
 	return probs
+}
+
+// plan checks the fields of a Plan against the schema of the whole document.
+func (c *checker) plan(s *schemaNode, p *Plan) {
+	c.str(s, "id", p.ID, true)
+	c.str(s, "title", p.Title, false)
+	c.str(s, "subject", p.Subject, true)
+	c.str(s, "level", p.Level, true)
+	c.str(s, "language", p.Language, true)
+	c.str(s, "textbook", p.Textbook, true)
+	c.str(s, "unit", p.Unit, true)
+	c.int(s, "duration_minutes", p.DurationMinutes)
+	c.int(s, "class_size", p.ClassSize)
+	c.str(s, "teacher", p.Teacher, true)
+	c.str(s, "school", p.School, true)
+	c.str(s, "date", p.Date, true)
+	c.strs(s, "tags", p.Tags)
+	if len(p.Metadata) > 0 {
+		c.list(s, "metadata", len(p.Metadata), func(item *schemaNode, i int) {
+			c.str(item, "name", p.Metadata[i].Name, false)
+			c.str(item, "value", p.Metadata[i].Value, false)
+		})
+	}
+	c.str(s, "preface", p.Preface, true)
+	if a := p.Analysis; a != nil {
+		c.push("analysis")
+		as := s.props["analysis"]
+		c.str(as, "material", a.Material, true)
+		c.str(as, "students", a.Students, true)
+		c.pop()
+	}
+	c.strs(s, "objectives", p.Objectives)
+	c.strs(s, "key_points", p.KeyPoints)
+	c.strs(s, "difficulties", p.Difficulties)
+	c.strs(s, "materials", p.Materials)
+	if len(p.Vocabulary) > 0 {
+		c.list(s, "vocabulary", len(p.Vocabulary), func(item *schemaNode, i int) {
+			t := &p.Vocabulary[i]
+			c.str(item, "term", t.Term, false)
+			c.str(item, "part_of_speech", t.PartOfSpeech, true)
+			c.str(item, "phonetic", t.Phonetic, true)
+			c.str(item, "meaning", t.Meaning, true)
+			c.str(item, "example", t.Example, true)
+		})
+	}
+	if len(p.Grammar) > 0 {
+		c.list(s, "grammar", len(p.Grammar), func(item *schemaNode, i int) {
+			g := &p.Grammar[i]
+			c.str(item, "point", g.Point, false)
+			c.str(item, "explanation", g.Explanation, true)
+			c.strs(item, "examples", g.Examples)
+		})
+	}
+	c.stages(s, "procedure", p.Procedure)
+	c.str(s, "board_design", p.BoardDesign, true)
+	c.strs(s, "homework", p.Homework)
+	c.str(s, "assessment", p.Assessment, true)
+	c.str(s, "reflection", p.Reflection, true)
+	if len(p.Sections) > 0 {
+		c.list(s, "sections", len(p.Sections), func(item *schemaNode, i int) {
+			sec := &p.Sections[i]
+			c.str(item, "heading", sec.Heading, false)
+			c.str(item, "body", sec.Body, false)
+			c.str(item, "after", sec.After, true)
+		})
+	}
+}
+
+// stages checks a list of stages under the key of the object schema s, sub-
+// steps included. An empty list is left out of the JSON form and not checked.
+func (c *checker) stages(s *schemaNode, key string, stages []Stage) {
+	if len(stages) == 0 {
+		return
+	}
+	c.list(s, key, len(stages), func(item *schemaNode, i int) {
+		st := &stages[i]
+		c.str(item, "name", st.Name, false)
+		if st.Minutes != nil {
+			c.push("minutes")
+			c.integer(item.props["minutes"], int64(*st.Minutes))
+			c.pop()
+		}
+		c.str(item, "interaction", st.Interaction, true)
+		c.str(item, "teacher", st.Teacher, true)
+		c.str(item, "students", st.Students, true)
+		c.str(item, "purpose", st.Purpose, true)
+		c.str(item, "content", st.Content, true)
+		c.stages(item, "steps", st.Steps)
+	})
+}
+
+// str checks the string field key of the object schema s. With omitEmpty an
+// empty value is left out of the JSON form and not checked.
+func (c *checker) str(s *schemaNode, key, v string, omitEmpty bool) {
+	if omitEmpty && v == "" {
+		return
+	}
+	c.push(key)
+	c.stringValue(s.props[key], v)
+	c.pop()
+}
+
+// int checks the integer field key of the object schema s; zero is left out
+// of the JSON form and not checked.
+func (c *checker) int(s *schemaNode, key string, v int) {
+	if v == 0 {
+		return
+	}
+	c.push(key)
+	c.integer(s.props[key], int64(v))
+	c.pop()
+}
+
+// strs checks the list of strings under key of the object schema s; an empty
+// list is left out of the JSON form and not checked.
+func (c *checker) strs(s *schemaNode, key string, v []string) {
+	if len(v) == 0 {
+		return
+	}
+	c.list(s, key, len(v), func(item *schemaNode, i int) {
+		c.push(strconv.Itoa(i))
+		c.stringValue(item, v[i])
+		c.pop()
+	})
+}
+
+// list calls each for every index of the list under key of the object schema
+// s, with the schema of the list's items and the index on the path.
+func (c *checker) list(s *schemaNode, key string, n int, each func(item *schemaNode, i int)) {
+	item := s.props[key].items
+	c.push(key)
+	for i := range n {
+		c.push(strconv.Itoa(i))
+		each(item, i)
+		c.pop()
+	}
+	c.pop()
 }
 
 func hasPath(probs []Problem, path string) bool {
@@ -130,202 +243,6 @@ func problemsError(probs []Problem) error {
 	}
 	sortProblems(probs)
 	return &ValidationError{Problems: probs}
-}
-
-// validateDoc checks a decoded JSON document (numbers as json.Number) against
-// the schema and turns the schema's findings into problems.
-func validateDoc(doc any) ([]Problem, error) {
-	sch, err := compiledSchema()
-	if err != nil {
-		return nil, err
-	}
-	probs := numberProblems(doc, nil)
-	if len(probs) > 0 {
-		// A number too large to compare is not handed to the validator,
-		// which would spend unbounded time on it.
-		return probs, nil
-	}
-	err = sch.Validate(doc)
-	if err == nil {
-		return nil, nil
-	}
-	verr, ok := err.(*jsonschema.ValidationError)
-	if !ok {
-		return nil, fmt.Errorf("validate lesson plan: %w", err)
-	}
-	collectProblems(verr, &probs)
-	return dedupProblems(probs), nil
-}
-
-// maxNumberLen bounds the text of a JSON number the package accepts. No field
-// of a lesson plan needs more digits.
-const maxNumberLen = 30
-
-// numberProblems reports numbers whose text is too long to be a sensible
-// value, such as 1e999999999.
-func numberProblems(v any, path []string) []Problem {
-	var probs []Problem
-	switch v := v.(type) {
-	case json.Number:
-		if len(v) > maxNumberLen || hugeExponent(string(v)) {
-			probs = append(probs, Problem{
-				Path:    pointer(path),
-				Message: fieldName(path) + " is too large a number",
-			})
-		}
-	case map[string]any:
-		for k, e := range v {
-			probs = append(probs, numberProblems(e, append(slices.Clip(path), k))...)
-		}
-	case []any:
-		for i, e := range v {
-			probs = append(probs, numberProblems(e, append(slices.Clip(path), strconv.Itoa(i)))...)
-		}
-	}
-	return probs
-}
-
-// hugeExponent reports whether a number's exponent is beyond what any field
-// could hold, such as 1e999999999.
-func hugeExponent(num string) bool {
-	i := strings.IndexAny(num, "eE")
-	if i < 0 {
-		return false
-	}
-	e, err := strconv.Atoi(num[i+1:])
-	return err != nil || e > 400 || e < -400
-}
-
-// collectProblems walks the schema validator's tree of errors and keeps the
-// leaves, the ones that say what is wrong.
-func collectProblems(e *jsonschema.ValidationError, probs *[]Problem) {
-	if len(e.Causes) > 0 {
-		for _, c := range e.Causes {
-			collectProblems(c, probs)
-		}
-		return
-	}
-	loc := e.InstanceLocation
-	switch k := e.ErrorKind.(type) {
-	case *kind.Required:
-		for _, m := range k.Missing {
-			p := append(slices.Clip(loc), m)
-			*probs = append(*probs, Problem{Path: pointer(p), Message: m + " is required"})
-		}
-	case *kind.AdditionalProperties:
-		for _, name := range k.Properties {
-			p := append(slices.Clip(loc), name)
-			*probs = append(*probs, Problem{
-				Path:    pointer(p),
-				Message: fmt.Sprintf("unknown field %q", name),
-			})
-		}
-	default:
-		*probs = append(*probs, Problem{Path: pointer(loc), Message: kindMessage(loc, e.ErrorKind)})
-	}
-}
-
-// kindMessage words one schema finding about the value at loc.
-func kindMessage(loc []string, k jsonschema.ErrorKind) string {
-	name := fieldName(loc)
-	switch k := k.(type) {
-	case *kind.Type:
-		want := make([]string, len(k.Want))
-		for i, w := range k.Want {
-			want[i] = typeName(w)
-		}
-		msg := name + " must be " + strings.Join(want, " or ")
-		if k.Got == "number" && slices.Contains(k.Want, "integer") {
-			return msg
-		}
-		return msg + ", not " + typeName(k.Got)
-	case *kind.Minimum:
-		return name + " must be at least " + ratString(k.Want)
-	case *kind.Maximum:
-		return name + " must be at most " + ratString(k.Want)
-	case *kind.MinLength:
-		if k.Want == 1 {
-			return name + " must not be empty"
-		}
-		return fmt.Sprintf("%s must be at least %d characters long", name, k.Want)
-	case *kind.MaxLength:
-		return fmt.Sprintf("%s must be at most %d characters long, not %d", name, k.Want, k.Got)
-	case *kind.Format:
-		if k.Want == "date" {
-			return name + " must be a date written as YYYY-MM-DD, such as 2026-09-15"
-		}
-		return name + " must be a valid " + k.Want
-	case *kind.Enum:
-		want := make([]string, len(k.Want))
-		for i, w := range k.Want {
-			want[i] = fmt.Sprint(w)
-		}
-		return name + " must be one of " + strings.Join(want, ", ")
-	}
-	return name + " does not satisfy the schema's " + strings.Join(k.KeywordPath(), "/") + " rule"
-}
-
-func ratString(r *big.Rat) string {
-	if r.IsInt() {
-		return r.Num().String()
-	}
-	return r.FloatString(2)
-}
-
-func typeName(t string) string {
-	switch t {
-	case "string":
-		return "a string"
-	case "integer":
-		return "a whole number"
-	case "number":
-		return "a number"
-	case "object":
-		return "an object"
-	case "array":
-		return "a list"
-	case "boolean":
-		return "true or false"
-	}
-	return t
-}
-
-// fieldName names the value at a path in a message: the last key, "each
-// entry of tags" style wording for a list element, or "the lesson plan" for
-// the document itself.
-func fieldName(path []string) string {
-	for i := len(path) - 1; i >= 0; i-- {
-		if _, err := strconv.Atoi(path[i]); err != nil {
-			if i == len(path)-1 {
-				return path[i]
-			}
-			return "each entry of " + path[i]
-		}
-	}
-	return "the lesson plan"
-}
-
-// pointer encodes path tokens as a JSON Pointer.
-func pointer(tokens []string) string {
-	var b strings.Builder
-	for _, t := range tokens {
-		b.WriteByte('/')
-		t = strings.ReplaceAll(t, "~", "~0")
-		b.WriteString(strings.ReplaceAll(t, "/", "~1"))
-	}
-	return b.String()
-}
-
-func dedupProblems(probs []Problem) []Problem {
-	seen := make(map[Problem]bool, len(probs))
-	out := probs[:0]
-	for _, p := range probs {
-		if !seen[p] {
-			seen[p] = true
-			out = append(out, p)
-		}
-	}
-	return out
 }
 
 // sortProblems orders problems by path, comparing list indexes as numbers,
@@ -354,3 +271,6 @@ func comparePointers(a, b string) int {
 	}
 	return len(at) - len(bt)
 }
+
+// lessonSchema returns the rules of schema.json, built once.
+var lessonSchema = sync.OnceValue(buildLessonSchema)
