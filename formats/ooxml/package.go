@@ -51,10 +51,10 @@ type Package struct {
 	names     map[string]bool
 	closed    bool
 	buf       *bufio.Writer
+	entry     *entry
 }
 
-// smallPart is the size under which a part whose whole body is known is
-// stored rather than deflated.
+// smallPart is the size up to which a part is stored rather than deflated.
 const smallPart = 4096
 
 // NewPackage returns a Package writing to w whose zip entries all carry the
@@ -113,10 +113,6 @@ func (p *Part) Printf(format string, args ...any) { _, _ = fmt.Fprintf(p, format
 // leading slash) of the given content type. An empty contentType means the
 // part's extension has a default content type.
 func (p *Package) Create(name, contentType string) (*Part, error) {
-	return p.create(name, contentType, zip.Deflate)
-}
-
-func (p *Package) create(name, contentType string, method uint16) (*Part, error) {
 	if p.closed {
 		return nil, errors.New("create part: package is closed")
 	}
@@ -127,35 +123,88 @@ func (p *Package) create(name, contentType string, method uint16) (*Part, error)
 		return nil, fmt.Errorf("create part %s: duplicate name", name)
 	}
 	p.names[name] = true
-	w, err := p.zw.CreateHeader(&zip.FileHeader{
-		Name:     name,
-		Method:   method,
-		Modified: p.modified,
-	})
-	if err != nil {
-		return nil, fmt.Errorf("create part %s: %w", name, err)
-	}
 	if contentType != "" {
 		p.overrides = append(p.overrides, "/"+name, contentType)
 	}
+	if p.entry == nil {
+		p.entry = &entry{zw: p.zw, pending: make([]byte, 0, smallPart)}
+	}
+	p.entry.reset(zip.FileHeader{Name: name, Modified: p.modified})
 	// One part is open at a time, so one buffer serves them all.
 	if p.buf == nil {
-		p.buf = bufio.NewWriterSize(w, 16<<10)
+		p.buf = bufio.NewWriterSize(p.entry, 16<<10)
 	} else {
-		p.buf.Reset(w)
+		p.buf.Reset(p.entry)
 	}
 	p.part = &Part{p.buf}
 	return p.part, nil
 }
 
-// Has reports whether the part name has been created.
-func (p *Package) Has(name string) bool { return p.names[name] }
+// entry is a zip entry whose compression is chosen by its size: it holds
+// the first bytes, and a part that ends within smallPart bytes is stored,
+// a longer one deflated. Deflate gains a few hundred bytes on a small part
+// and costs more time than the rest of writing it; a presentation has
+// thousands of them.
+type entry struct {
+	zw      *zip.Writer
+	header  zip.FileHeader
+	w       io.Writer
+	pending []byte
+}
+
+func (e *entry) Write(b []byte) (int, error) {
+	if e.w == nil {
+		if len(e.pending)+len(b) <= smallPart {
+			e.pending = append(e.pending, b...)
+			return len(b), nil
+		}
+		if err := e.open(zip.Deflate); err != nil {
+			return 0, err
+		}
+	}
+	return e.w.Write(b)
+}
+
+func (e *entry) open(method uint16) error {
+	// The zip writer keeps the header it is given, so each entry gets its
+	// own.
+	h := e.header
+	h.Method = method
+	w, err := e.zw.CreateHeader(&h)
+	if err != nil {
+		return fmt.Errorf("create part %s: %w", e.header.Name, err)
+	}
+	e.w = w
+	if len(e.pending) > 0 {
+		if _, err := w.Write(e.pending); err != nil {
+			return err
+		}
+	}
+	e.pending = e.pending[:0]
+	return nil
+}
+
+// reset makes e a new entry, keeping its buffer.
+func (e *entry) reset(h zip.FileHeader) {
+	e.header, e.w, e.pending = h, nil, e.pending[:0]
+}
+
+// close writes the entry if it is still held, stored.
+func (e *entry) close() error {
+	if e.w != nil {
+		return nil
+	}
+	return e.open(zip.Store)
+}
 
 func (p *Package) finish() error {
 	if p.part == nil {
 		return nil
 	}
 	err := p.part.Flush()
+	if err == nil {
+		err = p.entry.close()
+	}
 	p.part = nil
 	if err != nil {
 		return fmt.Errorf("write part: %w", err)
@@ -166,13 +215,7 @@ func (p *Package) finish() error {
 // WritePart creates the part name and writes body to it after the XML
 // declaration.
 func (p *Package) WritePart(name, contentType, body string) error {
-	// Deflate gains a few hundred bytes on a small part and costs more
-	// time than the rest of writing it.
-	method := zip.Deflate
-	if len(body) < smallPart {
-		method = zip.Store
-	}
-	w, err := p.create(name, contentType, method)
+	w, err := p.Create(name, contentType)
 	if err != nil {
 		return err
 	}
