@@ -95,21 +95,25 @@ func New(opts Options) *Server {
 	api := e.Group("/api/v1")
 	api.GET("/health", s.health)
 
-	authed := api.Group("", s.authenticate)
-	authed.POST("/lessons", s.createLesson)
-	authed.GET("/lessons", s.listLessons)
-	authed.GET("/lessons/:id", s.getLesson)
-	authed.PUT("/lessons/:id", s.replaceLesson)
-	authed.DELETE("/lessons/:id", s.deleteLesson)
+	// Authentication is set per route rather than on a group: a group's
+	// middleware would also answer unknown paths and wrong methods under
+	// /api/v1, so that DELETE /api/v1/health asked for a token instead of
+	// being a 405.
+	authn := echo.MiddlewareFunc(s.authenticate)
+	api.POST("/lessons", s.createLesson, authn)
+	api.GET("/lessons", s.listLessons, authn)
+	api.GET("/lessons/:id", s.getLesson, authn)
+	api.PUT("/lessons/:id", s.replaceLesson, authn)
+	api.DELETE("/lessons/:id", s.deleteLesson, authn)
 
-	authed.POST("/exports", s.createExport)
-	authed.GET("/exports", s.listExports)
-	authed.GET("/exports/stream/:lesson_id", s.streamExport)
-	authed.GET("/exports/:id", s.getExport)
-	authed.POST("/exports/:id/cancel", s.cancelExport)
-	authed.POST("/exports/:id/retry", s.retryExport)
-	authed.GET("/exports/:id/events", s.exportEvents)
-	authed.GET("/exports/:id/download", s.downloadExport)
+	api.POST("/exports", s.createExport, authn)
+	api.GET("/exports", s.listExports, authn)
+	api.GET("/exports/stream/:lesson_id", s.streamExport, authn)
+	api.GET("/exports/:id", s.getExport, authn)
+	api.POST("/exports/:id/cancel", s.cancelExport, authn)
+	api.POST("/exports/:id/retry", s.retryExport, authn)
+	api.GET("/exports/:id/events", s.exportEvents, authn)
+	api.GET("/exports/:id/download", s.downloadExport, authn)
 
 	return s
 }
