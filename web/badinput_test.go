@@ -44,6 +44,8 @@ type live struct {
 	t    *testing.T
 	base string
 	auth *auth.HS256
+	// stop ends the shared service and its Temporal server.
+	stop func()
 }
 
 var (
@@ -135,16 +137,30 @@ func newLive(cli string) (*live, error) {
 	if err != nil {
 		return nil, err
 	}
+	sctx, stopServe := context.WithCancel(context.Background())
+	served := make(chan struct{})
 	go func() {
-		_ = s.Serve(context.Background(), wl, &http.Server{ReadHeaderTimeout: 5 * time.Second},
-			time.Second)
+		_ = s.Serve(sctx, wl, &http.Server{ReadHeaderTimeout: 5 * time.Second}, time.Second)
+		close(served)
 	}()
-	return &live{base: "http://" + wl.Addr().String(), auth: verifier}, nil
+	stop := func() {
+		stopServe()
+		<-served
+		w.Stop()
+		lessons.Close()
+		_ = srv.Stop()
+		os.RemoveAll(dir)
+	}
+	return &live{base: "http://" + wl.Addr().String(), auth: verifier, stop: stop}, nil
 }
 
 func TestMain(m *testing.M) {
 	code := m.Run()
-	// The shared Temporal server and worker go with the process.
+	// The Temporal development server is a process of its own: it outlives
+	// this one unless it is stopped here.
+	if shared != nil && shared.stop != nil {
+		shared.stop()
+	}
 	os.Exit(code)
 }
 
