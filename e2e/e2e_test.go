@@ -3,6 +3,7 @@ package e2e_test
 import (
 	"net/http"
 	"os"
+	"strconv"
 	"strings"
 	"testing"
 	"time"
@@ -89,6 +90,12 @@ func TestExportsEveryExampleToEveryFormatThroughTheAPI(t *testing.T) {
 		}
 		checkPhrases(t, j.format+" export", checkDocument(t, j.format, r.body), j.format, j.ex.phrases)
 
+		// HEAD tells the size before a ranged download.
+		if r := s.do("alice", "HEAD", e.DownloadURL, "", nil); r.status != http.StatusOK ||
+			r.header.Get("Content-Length") != strconv.FormatInt(e.FileSize, 10) {
+			t.Fatalf("HEAD %s = %d, Content-Length %q", e.DownloadURL, r.status, r.header.Get("Content-Length"))
+		}
+
 		// Another user sees nothing of it.
 		if r := s.do("bob", "GET", "/api/v1/exports/"+j.id, "", nil); r.status != http.StatusNotFound {
 			t.Fatalf("bob reads alice's export: %d", r.status)
@@ -96,6 +103,25 @@ func TestExportsEveryExampleToEveryFormatThroughTheAPI(t *testing.T) {
 		if r := s.do("bob", "GET", e.DownloadURL, "", nil); r.status != http.StatusNotFound {
 			t.Fatalf("bob downloads alice's export: %d", r.status)
 		}
+	}
+}
+
+func TestClientMistakesAreClear400s(t *testing.T) {
+	s := startStack(t, stackOptions{maxConcurrent: 1})
+	for _, token := range []string{"AAAA", "Zm9v", "!!!"} {
+		start := time.Now()
+		r := s.do("alice", "GET", "/api/v1/exports?page_token="+token, "", nil)
+		if r.status != http.StatusBadRequest || time.Since(start) > 6*time.Second {
+			t.Fatalf("page_token %q: %d after %s: %s", token, r.status, time.Since(start), r.body)
+		}
+	}
+	r := s.do("alice", "POST", "/api/v1/lessons", "text/markdown", []byte("# Bad \xff\xfe text\n"))
+	if r.status != http.StatusBadRequest || !strings.Contains(string(r.body), "UTF-8") {
+		t.Fatalf("invalid UTF-8: %d %s", r.status, r.body)
+	}
+	r = s.do("alice", "POST", "/api/v1/exports", "application/json", []byte(`[1, 2]`))
+	if r.status != http.StatusBadRequest || strings.Contains(string(r.body), "Go value") {
+		t.Fatalf("array body: %d %s", r.status, r.body)
 	}
 }
 

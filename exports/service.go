@@ -276,6 +276,8 @@ func (s *Service) List(ctx context.Context, user string, pageSize int, token str
 	if err := s.reachable(); err != nil {
 		return nil, err
 	}
+	ctx, cancel := context.WithTimeout(ctx, 5*time.Second)
+	defer cancel()
 	resp, err := s.Client.ListWorkflow(ctx, &workflowservice.ListWorkflowExecutionsRequest{
 		Namespace:     s.Namespace,
 		PageSize:      int32(pageSize),
@@ -284,6 +286,11 @@ func (s *Service) List(ctx context.Context, user string, pageSize int, token str
 			workflows.SearchUser, UserKey(user)),
 	})
 	if err != nil {
+		var unavailable *serviceerror.Unavailable
+		if token != "" && !errors.As(err, &unavailable) {
+			// Temporal cannot read a token it did not issue.
+			return nil, ErrBadPageToken
+		}
 		return nil, s.wrap("list exports", err)
 	}
 	page := &Page{Exports: []*Export{}}
@@ -464,27 +471,33 @@ func (s *Service) fromInfo(info *workflowpb.WorkflowExecutionInfo) (*Export, err
 }
 
 // refine corrects a running export's stage with what its pending activity
-// shows: an activity still waiting for a worker slot means the export is
-// queued, and the generate activity's heartbeats tell rendering from
-// generating.
+// shows: a step still waiting for a worker slot means the export is queued,
+// and the generate activity's heartbeats tell rendering (nothing written
+// yet) from generating. Stages only move forward: the memo never says more
+// than the workflow reached, and refine only moves past it.
 func refine(e *Export, pending []*workflowpb.PendingActivityInfo) {
 	for _, p := range pending {
 		started := p.GetState() == enumspb.PENDING_ACTIVITY_STATE_STARTED
-		switch p.GetActivityType().GetName() {
-		case "LoadLesson":
-			if !started && p.GetAttempt() <= 1 {
+		if !started && p.GetAttempt() <= 1 {
+			e.Status = StatusQueued
+			if p.GetActivityType().GetName() == "LoadLesson" {
 				q := workflows.StageProgress(workflows.StageQueued)
-				e.Status, e.Stage, e.Progress, e.Message = StatusQueued, q.Stage, q.Progress, q.Message
+				e.Stage, e.Progress = q.Stage, q.Progress
 			}
-		case "GenerateDocument":
-			var hb activities.GenerateProgress
-			if started && p.GetHeartbeatDetails() != nil {
-				if err := converter.GetDefaultDataConverter().FromPayloads(
-					p.GetHeartbeatDetails(), &hb); err == nil && hb.Stage == workflows.StageGenerating {
-					g := workflows.StageProgress(workflows.StageGenerating)
-					e.Stage, e.Progress, e.Message = g.Stage, g.Progress, g.Message
-				}
-			}
+			e.Message = "waiting for a free worker"
+			continue
+		}
+		if p.GetActivityType().GetName() != "GenerateDocument" || !started {
+			continue
+		}
+		var hb activities.GenerateProgress
+		if p.GetHeartbeatDetails() == nil ||
+			converter.GetDefaultDataConverter().FromPayloads(p.GetHeartbeatDetails(), &hb) != nil {
+			continue
+		}
+		if hb.Stage == workflows.StageGenerating && hb.Bytes > 0 {
+			g := workflows.StageProgress(workflows.StageGenerating)
+			e.Stage, e.Progress, e.Message = g.Stage, g.Progress, g.Message
 		}
 	}
 }

@@ -36,7 +36,8 @@ func (s *Server) createExport(c echo.Context) error {
 		if errors.As(err, &maxBytes) {
 			return err
 		}
-		return apiError(http.StatusBadRequest, "bad_request", "the body must be a JSON object: "+err.Error())
+		return apiError(http.StatusBadRequest, "bad_request",
+			`the body must be a JSON object such as {"lesson_id": "les_...", "format": "pdf"}`)
 	}
 	var details []Detail
 	if strings.TrimSpace(body.LessonID) == "" {
@@ -235,7 +236,7 @@ func (s *Server) streamExport(c echo.Context) error {
 	w.Header().Set(echo.HeaderContentDisposition,
 		ContentDisposition(storage.FileName(l.Plan.Title, l.Plan.Level, "", f.Extension())))
 	w.Header().Set("Cache-Control", "no-store")
-	cw := &countWriter{w: w}
+	cw := &countWriter{w: w, max: s.opts.MaxDocumentBytes}
 	if err := s.opts.Write(ctx, cw, f, l.Plan); err != nil {
 		elapsed := time.Since(start).Seconds()
 		if ctx.Err() != nil {
@@ -274,11 +275,18 @@ func (s *Server) rejected(c echo.Context, format, message string) {
 }
 
 type countWriter struct {
-	w *echo.Response
-	n int64
+	w   *echo.Response
+	n   int64
+	max int64
 }
 
+// errDocumentTooLarge stops a streamed document past its cap.
+var errDocumentTooLarge = errors.New("the document is larger than the limit")
+
 func (c *countWriter) Write(p []byte) (int, error) {
+	if c.max > 0 && c.n+int64(len(p)) > c.max {
+		return 0, errDocumentTooLarge
+	}
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err

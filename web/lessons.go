@@ -7,6 +7,7 @@ import (
 	"net/http"
 	"strconv"
 	"time"
+	"unicode/utf8"
 
 	"github.com/labstack/echo/v4"
 
@@ -56,6 +57,12 @@ func readPlan(c echo.Context) (*lesson.Plan, string, error) {
 		}
 		return nil, "", apiError(http.StatusBadRequest, "bad_request", "the request body could not be read")
 	}
+	if !utf8.Valid(body) {
+		at := invalidAt(body)
+		return nil, "", &Error{Status: http.StatusBadRequest, Code: "validation_failed",
+			Message: "the lesson is not valid UTF-8",
+			Details: []Detail{{Message: "invalid UTF-8 at byte " + strconv.Itoa(at)}}}
+	}
 	var p *lesson.Plan
 	if source == "json" {
 		p, err = lesson.ParseJSON(body)
@@ -66,6 +73,19 @@ func readPlan(c echo.Context) (*lesson.Plan, string, error) {
 		return nil, "", validationError(err)
 	}
 	return p, source, nil
+}
+
+// invalidAt returns the offset of the first byte of b that is not valid
+// UTF-8.
+func invalidAt(b []byte) int {
+	for i := 0; i < len(b); {
+		r, size := utf8.DecodeRune(b[i:])
+		if r == utf8.RuneError && size <= 1 {
+			return i
+		}
+		i += size
+	}
+	return len(b)
 }
 
 func (s *Server) createLesson(c echo.Context) error {

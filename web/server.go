@@ -54,6 +54,9 @@ type Options struct {
 	Logger  *slog.Logger
 	// MaxBodyBytes caps request bodies; zero means 4 MiB.
 	MaxBodyBytes int64
+	// MaxDocumentBytes caps a streamed document, as storage caps a stored
+	// one; zero means no cap.
+	MaxDocumentBytes int64
 	// Write renders a plan for the stream endpoint; nil means
 	// formats.Write. Tests replace it to make generation fail.
 	Write func(ctx context.Context, w io.Writer, f formats.Format, p *lesson.Plan) error
@@ -114,6 +117,8 @@ func New(opts Options) *Server {
 	api.POST("/exports/:id/retry", s.retryExport, authn)
 	api.GET("/exports/:id/events", s.exportEvents, authn)
 	api.GET("/exports/:id/download", s.downloadExport, authn)
+	api.HEAD("/exports/:id/download", s.downloadExport, authn)
+	api.HEAD("/health", s.health)
 
 	return s
 }

@@ -107,6 +107,9 @@ func convert(args []string) error {
 	if *out == "" {
 		*out = strings.TrimSuffix(in, filepath.Ext(in)) + f.Extension()
 	}
+	if same, _ := sameFile(in, *out); same {
+		return fmt.Errorf("%s would overwrite the lesson itself; name another file with -o", *out)
+	}
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
 	if *out == "-" {
@@ -117,6 +120,19 @@ func convert(args []string) error {
 		return w.Flush()
 	}
 	return writeAtomically(*out, func(w io.Writer) error { return formats.Write(ctx, w, f, plan) })
+}
+
+// sameFile reports whether a and b name one existing file.
+func sameFile(a, b string) (bool, error) {
+	fa, err := os.Stat(a)
+	if err != nil {
+		return false, err
+	}
+	fb, err := os.Stat(b)
+	if err != nil {
+		return false, err
+	}
+	return os.SameFile(fa, fb), nil
 }
 
 // writeAtomically writes through a temporary file beside path and renames

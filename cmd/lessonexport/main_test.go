@@ -53,3 +53,19 @@ func TestConvertReportsBadInputAndLeavesNoFile(t *testing.T) {
 		t.Fatalf("unknown format error = %v", err)
 	}
 }
+
+func TestConvertRefusesToOverwriteTheLesson(t *testing.T) {
+	dir := t.TempDir()
+	in := filepath.Join(dir, "notes.md")
+	body := []byte("# My notes\n\n## Objectives\n\n- one\n")
+	if err := os.WriteFile(in, body, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if err := convert([]string{in, "--format", "markdown"}); err == nil ||
+		!strings.Contains(err.Error(), "overwrite") {
+		t.Fatalf("err = %v", err)
+	}
+	if got, _ := os.ReadFile(in); string(got) != string(body) {
+		t.Fatal("the lesson was changed")
+	}
+}

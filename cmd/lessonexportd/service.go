@@ -150,7 +150,7 @@ func (d *deps) serve(ctx context.Context, withWeb, withWorker bool, ready func()
 				QueueTimeout: d.cfg.QueueTimeout, SlowThreshold: d.cfg.SlowExportThreshold,
 				MaxQueued: d.cfg.MaxQueuedExports},
 			Registry: d.registry, Metrics: d.metrics, Logger: d.log,
-			MaxBodyBytes: d.cfg.MaxBodyBytes,
+			MaxBodyBytes: d.cfg.MaxBodyBytes, MaxDocumentBytes: d.cfg.MaxFileBytes,
 		})
 		ln, err := net.Listen("tcp", d.cfg.Addr)
 		if err != nil {
