@@ -25,14 +25,17 @@ import (
 const DefaultMaxFileSize int64 = 100 << 20
 
 const (
-	dirPerm    = 0o750
-	filePerm   = 0o640
-	chunkSize  = 1 << 20
-	tempPrefix = ".tmp-"
-	probeName  = ".probe-"
-	metaDir    = ".meta"
-	metaSuffix = ".sha256"
-	lockStripe = 64
+	dirPerm   = 0o750
+	filePerm  = 0o640
+	chunkSize = 1 << 20
+	// writebackEvery is how many written bytes Save lets gather before it
+	// asks the kernel to start writing them out.
+	writebackEvery = 8 << 20
+	tempPrefix     = ".tmp-"
+	probeName      = ".probe-"
+	metaDir        = ".meta"
+	metaSuffix     = ".sha256"
+	lockStripe     = 64
 )
 
 // Options configures a Local store.
@@ -280,7 +283,7 @@ func (l *Local) copyLimited(ctx context.Context, w io.Writer, r io.Reader) (stri
 // buffers from free and hands each written chunk to work for hashing.
 func (l *Local) copyChunks(ctx context.Context, w io.Writer, r io.Reader,
 	free chan []byte, work chan<- []byte) (int64, error) {
-	var n int64
+	var n, flushed int64
 	for {
 		if err := ctx.Err(); err != nil {
 			return n, err
@@ -295,6 +298,10 @@ func (l *Local) copyChunks(ctx context.Context, w io.Writer, r io.Reader,
 				return n, fmt.Errorf("write: %w", err)
 			}
 			n += int64(m)
+			if n-flushed >= writebackEvery {
+				startWriteback(w, flushed, n-flushed)
+				flushed = n
+			}
 			work <- buf[:m]
 		} else {
 			free <- buf
