@@ -161,6 +161,13 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 	if queued.Status != exports.StatusQueued || queued.Stage != "queued" || queued.Progress != 0 {
 		t.Fatalf("an export waiting for a slot shows %+v", queued)
 	}
+	var page exports.Page
+	s.json("alice", "GET", "/api/v1/exports?page_size=50", nil, http.StatusOK, &page)
+	for _, e := range page.Exports {
+		if e.ID == waiting[1] && e.Status != exports.StatusQueued {
+			t.Fatalf("the list shows a waiting export as %s/%s", e.Status, e.Stage)
+		}
+	}
 	eventually(t, 5*time.Second, "the slow export to be reported", func() bool {
 		l := s.logEvent("slow_export_detected", slow)
 		return l != nil && l["level"] == "WARNING" && l["threshold_seconds"] == 1.0

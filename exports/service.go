@@ -299,6 +299,19 @@ func (s *Service) List(ctx context.Context, user string, pageSize int, token str
 		if err != nil || e.UserID != user {
 			continue
 		}
+		// Visibility knows no pending activities; describe the exports
+		// still running, so the list shows queued and generating as Get
+		// does. A page holds at most 100.
+		if e.Status == StatusProcessing || e.Status == StatusQueued {
+			if d, derr := s.Client.DescribeWorkflowExecution(ctx, e.ID, ""); derr == nil {
+				if live, ferr := s.fromInfo(d.GetWorkflowExecutionInfo()); ferr == nil {
+					e = live
+					if e.Status == StatusProcessing {
+						refine(e, d.GetPendingActivities())
+					}
+				}
+			}
+		}
 		page.Exports = append(page.Exports, e)
 	}
 	sort.SliceStable(page.Exports, func(i, j int) bool {
