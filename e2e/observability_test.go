@@ -209,7 +209,8 @@ func TestMetricsAndAlertLogsFollowRealExports(t *testing.T) {
 	s.waitFor("alice", blocker, 30*time.Second)
 
 	// Every kind of ending replays against the workflow code as it is.
-	s.replay(done, broken, slow, waiting[0], late, blocker)
+	s.replay([]string{"completed", "generation-failed", "cancelled", "completed-after-queue",
+		"queue-timeout", "cancelled-blocker"}, done, broken, slow, waiting[0], late, blocker)
 
 	// The Temporal SDK's metrics share the registry, as histograms; tally
 	// reports them once a second.
