@@ -96,6 +96,11 @@ func TestExportsEveryExampleToEveryFormatThroughTheAPI(t *testing.T) {
 			t.Fatalf("HEAD %s = %d, Content-Length %q", e.DownloadURL, r.status, r.header.Get("Content-Length"))
 		}
 
+		if r := s.do("alice", "GET", e.DownloadURL, "", nil, "Range", "bytes=99999999-"); r.status !=
+			http.StatusRequestedRangeNotSatisfiable || !strings.Contains(string(r.body), `"bad_range"`) {
+			t.Fatalf("unsatisfiable range: %d %s", r.status, r.body)
+		}
+
 		// Another user sees nothing of it.
 		if r := s.do("bob", "GET", "/api/v1/exports/"+j.id, "", nil); r.status != http.StatusNotFound {
 			t.Fatalf("bob reads alice's export: %d", r.status)

@@ -140,8 +140,39 @@ func (s *Server) downloadExport(c echo.Context) error {
 	h.Set(echo.HeaderContentDisposition, ContentDisposition(e.FileName))
 	h.Set("ETag", `"`+e.SHA256+`"`)
 	h.Set("Cache-Control", "private, no-cache")
-	http.ServeContent(c.Response(), c.Request(), "", info.ModTime, f)
+	rw := &rangeErrorWriter{ResponseWriter: c.Response()}
+	http.ServeContent(rw, c.Request(), "", info.ModTime, f)
+	if rw.unsatisfiable {
+		e := apiError(http.StatusRequestedRangeNotSatisfiable, "bad_range",
+			"the requested range is not within the file of "+strconv.FormatInt(info.Size, 10)+" bytes")
+		body, _ := json.Marshal(map[string]*Error{"error": e})
+		_, _ = c.Response().Write(body)
+	}
 	return nil
+}
+
+// rangeErrorWriter lets net/http answer a download, but keeps the plain-text
+// body it writes for an unsatisfiable range, so that the handler can send
+// the API's error body instead.
+type rangeErrorWriter struct {
+	http.ResponseWriter
+	unsatisfiable bool
+}
+
+func (w *rangeErrorWriter) WriteHeader(code int) {
+	if code == http.StatusRequestedRangeNotSatisfiable {
+		w.unsatisfiable = true
+		w.Header().Set("Content-Type", "application/json")
+		w.Header().Del("X-Content-Type-Options")
+	}
+	w.ResponseWriter.WriteHeader(code)
+}
+
+func (w *rangeErrorWriter) Write(p []byte) (int, error) {
+	if w.unsatisfiable {
+		return len(p), nil
+	}
+	return w.ResponseWriter.Write(p)
 }
 
 // exportEvents streams an export's stages as server-sent events until it

@@ -45,6 +45,9 @@ func main() {
 		fmt.Fprintf(os.Stderr, "lessonexport: unknown command %q\n", os.Args[1])
 		usage()
 	}
+	if errors.Is(err, flag.ErrHelp) {
+		os.Exit(0)
+	}
 	if err != nil {
 		fmt.Fprintln(os.Stderr, "lessonexport:", err)
 		os.Exit(1)
