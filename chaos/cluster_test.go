@@ -25,6 +25,7 @@ import (
 
 	"lessonexport/auth"
 	"lessonexport/exports"
+	"lessonexport/internal/devtemporal"
 )
 
 // secret signs the tests' tokens; the services run in production mode.
@@ -52,16 +53,8 @@ func run(m *testing.M) int {
 		fmt.Fprintln(os.Stderr, "chaos: build lessonexportd:", err)
 		return 1
 	}
-	temporalBin = os.Getenv("LESSONEXPORT_TEMPORAL_CLI")
-	if temporalBin == "" {
-		temporalBin = filepath.Join("..", "bin", "temporal")
-	}
-	if temporalBin, err = filepath.Abs(temporalBin); err == nil {
-		_, err = os.Stat(temporalBin)
-	}
-	if err != nil {
-		fmt.Fprintf(os.Stderr, "chaos: the tests need the Temporal CLI (make build, or set "+
-			"LESSONEXPORT_TEMPORAL_CLI): %v\n", err)
+	if temporalBin, err = devtemporal.CLI(".."); err != nil {
+		fmt.Fprintln(os.Stderr, "chaos: the tests need the Temporal CLI:", err)
 		return 1
 	}
 	return m.Run()

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"encoding/xml"
 	"errors"
-	"fmt"
 	"io"
 	"log/slog"
 	"net"
@@ -23,13 +22,13 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 
 	"lessonexport/activities"
 	"lessonexport/alertlog"
 	"lessonexport/auth"
 	"lessonexport/exports"
 	"lessonexport/formats"
+	"lessonexport/internal/devtemporal"
 	"lessonexport/lesson"
 	"lessonexport/lessonstore"
 	"lessonexport/metrics"
@@ -96,29 +95,14 @@ func (b *syncBuffer) lines(t *testing.T) []map[string]any {
 // Makefile builds it and points LESSONEXPORT_TEMPORAL_CLI at it.
 func temporalCLI(t *testing.T) string {
 	t.Helper()
-	p := os.Getenv("LESSONEXPORT_TEMPORAL_CLI")
-	if p == "" {
-		p = filepath.Join("..", "bin", "temporal")
-	}
-	if _, err := os.Stat(p); err != nil {
-		if testing.Short() {
-			t.Skipf("skipping the end-to-end test in short mode: no Temporal CLI at %s", p)
-		}
-		t.Fatalf("the end-to-end test needs the Temporal CLI at %s (run make build, "+
-			"or set LESSONEXPORT_TEMPORAL_CLI): %v", p, err)
-	}
-	abs, _ := filepath.Abs(p)
-	return abs
-}
-
-func freePort(t *testing.T) int {
-	t.Helper()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	cli, err := devtemporal.CLI("..")
 	if err != nil {
-		t.Fatal(err)
+		if testing.Short() {
+			t.Skipf("skipping the end-to-end test in short mode: %v", err)
+		}
+		t.Fatalf("the end-to-end test needs the Temporal CLI: %v", err)
 	}
-	defer ln.Close()
-	return ln.Addr().(*net.TCPAddr).Port
+	return cli
 }
 
 func startStack(t *testing.T, opts stackOptions) *stack {
@@ -131,27 +115,15 @@ func startStack(t *testing.T, opts stackOptions) *stack {
 	t.Cleanup(func() { closer.Close() })
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	port := freePort(t)
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath: cli,
-		ClientOptions: &client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", port), Namespace: "default",
-			Logger: tlog.NewStructuredLogger(alertlog.New(logs,
-				alertlog.Options{Component: "temporal"})),
-			MetricsHandler: sdkMetrics},
-		LogLevel: "error",
-		ExtraArgs: []string{"--ip", "127.0.0.1",
-			"--dynamic-config-value", `matching.TaskQueueInfoByBuildIdTTL="500ms"`},
-		Stdout: io.Discard,
-		Stderr: io.Discard,
+	srv, err := devtemporal.Start(ctx, cli, client.Options{
+		Logger:         tlog.NewStructuredLogger(alertlog.New(logs, alertlog.Options{Component: "temporal"})),
+		MetricsHandler: sdkMetrics,
 	})
 	if err != nil {
-		t.Fatalf("start Temporal development server: %v", err)
+		t.Fatal(err)
 	}
 	t.Cleanup(func() { _ = srv.Stop() })
 	c := srv.Client()
-	if err := exports.EnsureSearchAttributes(ctx, c, "default"); err != nil {
-		t.Fatal(err)
-	}
 
 	dir := t.TempDir()
 	lessons, err := lessonstore.OpenSQLite(filepath.Join(dir, "lessons.db"))

@@ -22,11 +22,11 @@ import (
 
 	"go.temporal.io/sdk/client"
 	tlog "go.temporal.io/sdk/log"
-	"go.temporal.io/sdk/testsuite"
 
 	"lessonexport/activities"
 	"lessonexport/auth"
 	"lessonexport/exports"
+	"lessonexport/internal/devtemporal"
 	"lessonexport/lessonstore"
 	"lessonexport/metrics"
 	"lessonexport/storage"
@@ -56,19 +56,14 @@ var (
 
 func temporalCLI(t *testing.T) string {
 	t.Helper()
-	p := os.Getenv("LESSONEXPORT_TEMPORAL_CLI")
-	if p == "" {
-		p = filepath.Join("..", "bin", "temporal")
-	}
-	if _, err := os.Stat(p); err != nil {
+	cli, err := devtemporal.CLI("..")
+	if err != nil {
 		if testing.Short() {
-			t.Skipf("skipping a test against Temporal in short mode: no Temporal CLI at %s", p)
+			t.Skipf("skipping a test against Temporal in short mode: %v", err)
 		}
-		t.Fatalf("this test needs the Temporal CLI at %s (make build, or set "+
-			"LESSONEXPORT_TEMPORAL_CLI): %v", p, err)
+		t.Fatalf("this test needs the Temporal CLI: %v", err)
 	}
-	abs, _ := filepath.Abs(p)
-	return abs
+	return cli
 }
 
 // startLive starts the service in this process once per test binary and
@@ -86,28 +81,13 @@ func startLive(t *testing.T) *live {
 func newLive(cli string) (*live, error) {
 	ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
 	defer cancel()
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	srv, err := testsuite.StartDevServer(ctx, testsuite.DevServerOptions{
-		ExistingPath: cli,
-		ClientOptions: &client.Options{HostPort: fmt.Sprintf("127.0.0.1:%d", port),
-			Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler))},
-		LogLevel:  "error",
-		ExtraArgs: []string{"--ip", "127.0.0.1"},
-		Stdout:    io.Discard,
-		Stderr:    io.Discard,
+	srv, err := devtemporal.Start(ctx, cli, client.Options{
+		Logger: tlog.NewStructuredLogger(slog.New(slog.DiscardHandler)),
 	})
 	if err != nil {
-		return nil, fmt.Errorf("start Temporal development server: %w", err)
-	}
-	c := srv.Client()
-	if err := exports.EnsureSearchAttributes(ctx, c, "default"); err != nil {
 		return nil, err
 	}
+	c := srv.Client()
 	dir, err := os.MkdirTemp("", "web-live-")
 	if err != nil {
 		return nil, err
